@@ -1,0 +1,45 @@
+# eqlx developer tasks. `make test` is what CI runs (.ci/run).
+
+GO       ?= go
+FUZZTIME ?= 20s
+
+.PHONY: all build test bench golden fuzz lint
+
+all: build test
+
+## build: the eqlx binary in bin/
+build:
+	$(GO) build -o bin/eqlx ./cmd/eqlx
+
+## test: vet, format check, then every test
+test:
+	$(GO) vet ./...
+	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
+	$(GO) test ./...
+
+## bench: every benchmark, with allocations
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## golden: rewrite golden files from the current output (review the diff!).
+## Only packages whose tests use internal/goldentest know the -update flag.
+golden:
+	@pkgs="$$(grep -rl --include='*_test.go' 'eqlx/internal/goldentest"' . | xargs -r -n1 dirname | sort -u)"; \
+	echo "$(GO) test $$pkgs -update"; \
+	$(GO) test $$pkgs -update
+
+## fuzz: a short run ($(FUZZTIME)) of every fuzz target in the repo
+fuzz:
+	@set -e; \
+	for file in $$(grep -rl --include='*_test.go' '^func Fuzz' . | sort); do \
+		pkg="$$(dirname "$$file")"; \
+		for target in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$$file"); do \
+			echo "== $$pkg $$target"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) "$$pkg"; \
+		done; \
+	done
+
+## lint: gofmt and go vet
+lint:
+	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
