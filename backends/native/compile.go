@@ -1,0 +1,924 @@
+package native
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/eqlx/eqlx/ir"
+	"github.com/eqlx/eqlx/ir/ecs"
+)
+
+// Options tune a Program.
+type Options struct {
+	// MaxState caps the pending partial sequences (and incomplete sample
+	// groups) each sequence or sample rule keeps per Engine; when full, the
+	// oldest is dropped and counted in Stats. 0 means DefaultMaxState.
+	MaxState int
+}
+
+// DefaultMaxState is the per-rule state cap when Options.MaxState is 0.
+const DefaultMaxState = 100_000
+
+// Program is a set of rules planned for evaluation: field paths resolved to
+// slots, value lists to hash sets, patterns compiled. It is immutable and
+// safe for concurrent use by many Engines.
+type Program struct {
+	rules    []*ir.Rule
+	ext      extractor
+	nslots   int
+	paths    []string
+	events   []eventRule // single-event rules, evaluation order
+	seqs     []*seqPlan
+	samples  []*samplePlan
+	pipes    []ir.Pipe // per rule: the effective head/tail (Kind 0: none)
+	maxState int
+	needTS   bool
+	nmemo    int
+}
+
+// forEachCond calls fn on the condition and the category test of every
+// event query in q.
+func forEachCond(q ir.Query, fn func(ir.Expr)) {
+	each := func(e *ir.EventQuery) {
+		fn(e.Cond)
+		if cat := categoryLeaf(e); cat != nil {
+			fn(cat)
+		}
+	}
+	switch x := q.(type) {
+	case *ir.EventQuery:
+		each(x)
+	case *ir.Sequence:
+		for _, s := range x.Stages {
+			each(s.Query)
+		}
+		if x.Until != nil {
+			each(x.Until.Query)
+		}
+	case *ir.Sample:
+		for _, s := range x.Stages {
+			each(s.Query)
+		}
+	}
+}
+
+// Rules returns the rules in the order Compile got them; Match.Rule indexes it.
+func (p *Program) Rules() []*ir.Rule { return p.rules }
+
+// Fields returns the field paths the program reads, in slot order.
+func (p *Program) Fields() []string { return p.paths }
+
+type eventRule struct {
+	rule int
+	cond cond
+}
+
+// tri is a three-valued truth value (Kleene logic).
+type tri uint8
+
+const (
+	tFalse tri = iota
+	tTrue
+	tNull
+)
+
+// cond evaluates a condition on the current event.
+type cond func(ev *event) tri
+
+// fieldType is what the ECS catalogue says a field holds; it decides how
+// values of other JSON types compare (ir's contract, "Types").
+type fieldType uint8
+
+const (
+	ftUnknown fieldType = iota // the JSON types decide
+	ftString                   // keyword-like: numbers stand for their text
+	ftNumber                   // numeric: strings holding numbers are numbers
+	ftDate                     // date: compared as instants
+	ftIP                       // ip: compared by address
+)
+
+func typeOf(path string) fieldType {
+	f, ok := ecs.Lookup(path)
+	switch {
+	case !ok:
+		return ftUnknown
+	case f.Type == ecs.IP:
+		return ftIP
+	case f.Type == ecs.Date:
+		return ftDate
+	case f.Type.IsNumeric():
+		return ftNumber
+	case f.Type.IsString():
+		return ftString
+	}
+	return ftUnknown
+}
+
+// coerce converts one value to the field's type, when it can.
+func coerce(ft fieldType, v scalar) scalar {
+	switch {
+	case ft == ftString && (v.k == kInt || v.k == kFloat):
+		return scalar{k: kStr, s: v.s}
+	case ft == ftNumber && v.k == kStr:
+		if n, ok := numberIn(v.s); ok {
+			return n
+		}
+	}
+	return v
+}
+
+// litText is a numeric constant's decimal text, as a keyword field sees it.
+func litText(v ir.Value) string {
+	if v.Kind == ir.KindInt {
+		return strconv.FormatInt(v.Int, 10)
+	}
+	return strconv.FormatFloat(v.Float, 'f', -1, 64)
+}
+
+// isIP reports whether path is an ECS field of type ip, which
+// Elasticsearch compares by address value ("::1" equals "0:0:0:0:0:0:0:1").
+func isIP(path string) bool {
+	f, ok := ecs.Lookup(path)
+	return ok && f.Type == ecs.IP
+}
+
+type compiler struct {
+	leafCount map[string]int
+	memo      map[string]int
+	slots     map[string]int
+	paths     []string
+	diags     ir.Diagnostics
+	file      string
+}
+
+func (c *compiler) slot(path string) int {
+	if s, ok := c.slots[path]; ok {
+		return s
+	}
+	s := len(c.paths)
+	c.slots[path] = s
+	c.paths = append(c.paths, path)
+	return s
+}
+
+// Compile plans rules for evaluation. Rules that cannot be evaluated (a
+// regex that RE2 cannot express, an unknown function) get error
+// diagnostics and are left out of the Program's evaluation, but keep their
+// index in Rules. The Program is never nil.
+func Compile(rules []*ir.Rule, opt Options) (*Program, ir.Diagnostics) {
+	c := &compiler{slots: map[string]int{}, leafCount: map[string]int{}, memo: map[string]int{}}
+	for _, r := range rules {
+		forEachCond(r.Query, c.countLeaves)
+	}
+	p := &Program{rules: rules, maxState: opt.MaxState, pipes: make([]ir.Pipe, len(rules))}
+	if p.maxState <= 0 {
+		p.maxState = DefaultMaxState
+	}
+	tsSlot := -1
+	for i, r := range rules {
+		before := len(c.diags)
+		c.file = r.Meta.File
+		if r.Query == nil {
+			c.diags.Errorf(ir.Span{Start: ir.Pos{File: r.Meta.File}}, "native/no-query", "rule %q has no query", r.Meta.Name)
+			continue
+		}
+		if pp := r.Query.PipeList(); len(pp) > 0 {
+			p.pipes[i] = effectivePipe(pp)
+		}
+		switch q := r.Query.(type) {
+		case *ir.EventQuery:
+			cd := c.eventQuery(q)
+			if len(c.diags) == before || !c.diags[before:].HasErrors() {
+				p.events = append(p.events, eventRule{rule: i, cond: cd})
+			}
+		case *ir.Sequence:
+			sp := c.sequence(i, q)
+			if !c.diags[before:].HasErrors() {
+				p.seqs = append(p.seqs, sp)
+				if q.MaxSpan != nil {
+					p.needTS = true
+				}
+			}
+		case *ir.Sample:
+			sp := c.sample(i, q)
+			if !c.diags[before:].HasErrors() {
+				p.samples = append(p.samples, sp)
+			}
+		default:
+			c.diags.Errorf(r.Query.Loc(), "native/unknown-query", "unsupported query type %T", r.Query)
+		}
+	}
+	if p.needTS {
+		tsSlot = c.slot("@timestamp")
+	}
+	p.paths = c.paths
+	p.nslots = len(c.paths)
+	p.nmemo = len(c.memo)
+	p.ext = extractor{root: buildTrie(c.paths), tsSlot: tsSlot}
+	c.diags.Sort()
+	return p, c.diags
+}
+
+// effectivePipe folds a chain of head/tail pipes into the one this engine
+// applies: the first pipe, with the limit of the smallest N of the same kind
+// that follows it. Mixed chains (head then tail) keep the first pipe only.
+func effectivePipe(pp []ir.Pipe) ir.Pipe {
+	out := pp[0]
+	for _, q := range pp[1:] {
+		if q.Kind == out.Kind && q.N < out.N {
+			out.N = q.N
+		}
+	}
+	return out
+}
+
+func buildTrie(paths []string) *trieNode {
+	root := &trieNode{slot: -1}
+	for s, p := range paths {
+		n := root
+		for _, seg := range strings.Split(p, ".") {
+			ch := n.child([]byte(seg))
+			if ch == nil {
+				path := seg
+				if n.path != "" {
+					path = n.path + "." + seg
+				}
+				ch = &trieNode{name: seg, path: path, slot: -1}
+				n.children = append(n.children, ch)
+				if seg != "" {
+					n.first[seg[0]] = true
+				}
+			}
+			n = ch
+		}
+		n.slot = s
+	}
+	return root
+}
+
+// eventQuery compiles `category where cond`: the category test first (it
+// is the cheapest and most selective, and shared by every rule of the
+// category, so evaluated once per event), then the condition.
+func (c *compiler) eventQuery(q *ir.EventQuery) cond {
+	body := c.boolExpr(q.Cond)
+	cat := categoryLeaf(q)
+	if cat == nil {
+		return body
+	}
+	catTest := c.boolExpr(cat)
+	if q.Cond == nil {
+		return catTest
+	}
+	return func(ev *event) tri {
+		if catTest(ev) != tTrue {
+			return tFalse
+		}
+		return body(ev)
+	}
+}
+
+// categoryLeaf is the category test of q as a predicate (an exact,
+// case-sensitive element of the category field), or nil for `any`.
+func categoryLeaf(q *ir.EventQuery) ir.Expr {
+	if q.IsAny() || q.Category == "" {
+		return nil
+	}
+	field := q.CategoryField
+	if field == "" {
+		field = ir.CategoryField
+	}
+	return &ir.In{X: &ir.Field{Path: field}, Values: []ir.Value{ir.StringValue(q.Category)}}
+}
+
+// cost is a static estimate used to evaluate the cheapest terms first.
+func cost(e ir.Expr) int {
+	switch x := e.(type) {
+	case *ir.IsNull:
+		return 1
+	case *ir.In:
+		if _, ok := x.X.(*ir.Field); !ok {
+			return 50
+		}
+		if len(x.Values) == 1 && x.Values[0].Kind == ir.KindBool {
+			return 2
+		}
+		if x.CaseInsensitive {
+			return 6
+		}
+		return 3
+	case *ir.Compare:
+		return 4
+	case *ir.Match:
+		if _, ok := x.X.(*ir.Field); !ok {
+			return 60
+		}
+		n := 8 + len(x.Patterns)
+		if x.Kind == ir.Regex {
+			n += 30
+		}
+		if x.CaseInsensitive {
+			n += 4
+		}
+		return n
+	case *ir.Not:
+		return cost(x.X)
+	case *ir.And:
+		n := 0
+		for _, t := range x.Terms {
+			n += cost(t)
+		}
+		return n
+	case *ir.Or:
+		n := 0
+		for _, t := range x.Terms {
+			n += cost(t)
+		}
+		return n
+	}
+	return 40
+}
+
+// isLeaf reports whether e is a query predicate on a plain field: the
+// tests that rules share and that memo may cache per event.
+func isLeaf(e ir.Expr) bool {
+	switch x := e.(type) {
+	case *ir.In:
+		_, ok := x.X.(*ir.Field)
+		return ok
+	case *ir.Match:
+		_, ok := x.X.(*ir.Field)
+		return ok
+	case *ir.IsNull:
+		_, ok := x.X.(*ir.Field)
+		return ok
+	}
+	return false
+}
+
+// leafKey identifies a leaf predicate for sharing.
+func leafKey(e ir.Expr) string {
+	switch x := e.(type) {
+	case *ir.In:
+		return fmt.Sprintf("in %s %v %v", x.X.(*ir.Field).Path, x.CaseInsensitive, x.Values)
+	case *ir.Match:
+		return fmt.Sprintf("match %s %d %v %q", x.X.(*ir.Field).Path, x.Kind, x.CaseInsensitive, x.Patterns)
+	case *ir.IsNull:
+		return "null " + x.X.(*ir.Field).Path
+	}
+	return ""
+}
+
+// countLeaves counts each leaf predicate over every rule, so that only
+// shared ones pay for the per-event cache.
+func (c *compiler) countLeaves(e ir.Expr) {
+	switch x := e.(type) {
+	case *ir.And:
+		for _, t := range x.Terms {
+			c.countLeaves(t)
+		}
+	case *ir.Or:
+		for _, t := range x.Terms {
+			c.countLeaves(t)
+		}
+	case *ir.Not:
+		c.countLeaves(x.X)
+	default:
+		if isLeaf(e) {
+			c.leafCount[leafKey(e)]++
+		}
+	}
+}
+
+// boolExpr compiles a condition. A nil Expr means "true". A leaf that
+// several rules share is evaluated once per event.
+func (c *compiler) boolExpr(e ir.Expr) cond {
+	if isLeaf(e) {
+		k := leafKey(e)
+		if c.leafCount[k] > 1 {
+			id, ok := c.memo[k]
+			if !ok {
+				id = len(c.memo)
+				c.memo[k] = id
+			}
+			inner := c.leaf(e)
+			return func(ev *event) tri {
+				if m := ev.memo[id]; m != 0 {
+					return tri(m - 1)
+				}
+				r := inner(ev)
+				ev.memo[id] = uint8(r) + 1
+				return r
+			}
+		}
+	}
+	return c.leaf(e)
+}
+
+// leaf compiles a condition without the per-event cache.
+func (c *compiler) leaf(e ir.Expr) cond {
+	switch x := e.(type) {
+	case nil:
+		return func(*event) tri { return tTrue }
+	case *ir.And:
+		terms := c.sortedTerms(x.Terms)
+		return func(ev *event) tri {
+			r := tTrue
+			for _, t := range terms {
+				switch t(ev) {
+				case tFalse:
+					return tFalse
+				case tNull:
+					r = tNull
+				}
+			}
+			return r
+		}
+	case *ir.Or:
+		terms := c.sortedTerms(x.Terms)
+		return func(ev *event) tri {
+			r := tFalse
+			for _, t := range terms {
+				switch t(ev) {
+				case tTrue:
+					return tTrue
+				case tNull:
+					r = tNull
+				}
+			}
+			return r
+		}
+	case *ir.Not:
+		inner := c.boolExpr(x.X)
+		return func(ev *event) tri {
+			switch inner(ev) {
+			case tTrue:
+				return tFalse
+			case tFalse:
+				return tTrue
+			}
+			return tNull
+		}
+	case *ir.In:
+		if f, ok := x.X.(*ir.Field); ok {
+			return c.fieldIn(f, x)
+		}
+	case *ir.Match:
+		if f, ok := x.X.(*ir.Field); ok {
+			return c.fieldMatch(f, x)
+		}
+	case *ir.IsNull:
+		if f, ok := x.X.(*ir.Field); ok {
+			s := c.slot(f.Path)
+			return func(ev *event) tri {
+				if ev.slots[s].n == 0 {
+					return tTrue
+				}
+				return tFalse
+			}
+		}
+	case *ir.Compare:
+		if f, ok := x.Left.(*ir.Field); ok {
+			if l, ok := x.Right.(*ir.Literal); ok && x.Op != ir.Eq && x.Op != ir.Ne {
+				return c.fieldCompare(f, x.Op, l.Value)
+			}
+		}
+		if f, ok := x.Right.(*ir.Field); ok {
+			if l, ok := x.Left.(*ir.Literal); ok && x.Op != ir.Eq && x.Op != ir.Ne {
+				return c.fieldCompare(f, flipOp(x.Op), l.Value)
+			}
+		}
+	case *ir.Literal:
+		v := x.Value
+		return func(*event) tri {
+			switch {
+			case v.Kind == ir.KindNull:
+				return tNull
+			case v.Kind == ir.KindBool && v.Bool:
+				return tTrue
+			}
+			return tFalse
+		}
+	}
+	return c.script(e)
+}
+
+func (c *compiler) sortedTerms(terms []ir.Expr) []cond {
+	idx := make([]int, len(terms))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return cost(terms[idx[a]]) < cost(terms[idx[b]]) })
+	out := make([]cond, len(terms))
+	for i, j := range idx {
+		out[i] = c.boolExpr(terms[j])
+	}
+	return out
+}
+
+func flipOp(op ir.CmpOp) ir.CmpOp {
+	switch op {
+	case ir.Lt:
+		return ir.Gt
+	case ir.Le:
+		return ir.Ge
+	case ir.Gt:
+		return ir.Lt
+	case ir.Ge:
+		return ir.Le
+	}
+	return op
+}
+
+func boolTri(b bool) tri {
+	if b {
+		return tTrue
+	}
+	return tFalse
+}
+
+// fieldIn is a query predicate: true when any element of the field equals
+// any value; false on a missing field (never null).
+func (c *compiler) fieldIn(f *ir.Field, x *ir.In) cond {
+	s := c.slot(f.Path)
+	strs := map[string]struct{}{}
+	nums := map[float64]struct{}{}
+	var hasTrue, hasFalse bool
+	var ips []netip.Addr
+	isIPField := isIP(f.Path)
+	ft := typeOf(f.Path)
+	for _, v := range x.Values {
+		switch {
+		case ft == ftString && (v.Kind == ir.KindInt || v.Kind == ir.KindFloat):
+			v = ir.StringValue(litText(v))
+		case ft == ftNumber && v.Kind == ir.KindString:
+			if n, ok := numberIn([]byte(v.Str)); ok {
+				nums[n.f] = struct{}{}
+				continue
+			}
+		}
+		switch v.Kind {
+		case ir.KindString:
+			k := v.Str
+			if x.CaseInsensitive {
+				k = foldString(k)
+			}
+			strs[k] = struct{}{}
+			if isIPField {
+				if a, err := netip.ParseAddr(v.Str); err == nil {
+					ips = append(ips, a.Unmap())
+				}
+			}
+		case ir.KindInt:
+			nums[float64(v.Int)] = struct{}{}
+		case ir.KindFloat:
+			nums[v.Float] = struct{}{}
+		case ir.KindBool:
+			if v.Bool {
+				hasTrue = true
+			} else {
+				hasFalse = true
+			}
+		}
+	}
+	ci := x.CaseInsensitive
+	// The common `field == "x"` gets a compare instead of a map probe.
+	if len(x.Values) == 1 && x.Values[0].Kind == ir.KindString && !ci && !isIPField && ft != ftNumber {
+		want := []byte(x.Values[0].Str)
+		return func(ev *event) tri {
+			for _, v := range ev.values(s) {
+				if (v.k == kStr || ft == ftString && (v.k == kInt || v.k == kFloat)) && bytes.Equal(v.s, want) {
+					return tTrue
+				}
+			}
+			return tFalse
+		}
+	}
+	// A few strings compare faster one by one than through a hash.
+	if n := len(x.Values); n > 1 && n <= 4 && !ci && !isIPField && ft != ftNumber && allStrings(x.Values) {
+		wants := make([][]byte, n)
+		for i, v := range x.Values {
+			wants[i] = []byte(v.Str)
+		}
+		return func(ev *event) tri {
+			for _, v := range ev.values(s) {
+				if v.k == kStr || ft == ftString && (v.k == kInt || v.k == kFloat) {
+					for _, w := range wants {
+						if bytes.Equal(v.s, w) {
+							return tTrue
+						}
+					}
+				}
+			}
+			return tFalse
+		}
+	}
+	// A few strings compare faster one by one than through a hash.
+	if n := len(x.Values); n > 1 && n <= 4 && !ci && !isIPField && ft != ftNumber && allStrings(x.Values) {
+		wants := make([][]byte, n)
+		for i, v := range x.Values {
+			wants[i] = []byte(v.Str)
+		}
+		return func(ev *event) tri {
+			for _, v := range ev.values(s) {
+				if v.k == kStr || ft == ftString && (v.k == kInt || v.k == kFloat) {
+					for _, w := range wants {
+						if bytes.Equal(v.s, w) {
+							return tTrue
+						}
+					}
+				}
+			}
+			return tFalse
+		}
+	}
+	if len(x.Values) == 1 && x.Values[0].Kind == ir.KindBool {
+		want := x.Values[0].Bool
+		return func(ev *event) tri {
+			for _, v := range ev.values(s) {
+				if v.k == kBool && v.b == want {
+					return tTrue
+				}
+			}
+			return tFalse
+		}
+	}
+	return func(ev *event) tri {
+		for i, v := range ev.values(s) {
+			if ft == ftString && v.k != kStr || ft == ftNumber && v.k == kStr {
+				v = coerce(ft, v)
+			}
+			switch v.k {
+			case kStr:
+				if isIPField && len(ips) > 0 {
+					if a, ok := parseIP(v.s); ok {
+						for _, w := range ips {
+							if a == w {
+								return tTrue
+							}
+						}
+						continue
+					}
+				}
+				if ci {
+					fv := ev.foldedValues(s)[i]
+					if fv == nil {
+						fv = v.s // a number's text: nothing to fold
+					}
+					if _, ok := strs[string(fv)]; ok {
+						return tTrue
+					}
+				} else if _, ok := strs[string(v.s)]; ok {
+					return tTrue
+				}
+			case kInt, kFloat:
+				if _, ok := nums[v.f]; ok {
+					return tTrue
+				}
+			case kBool:
+				if v.b && hasTrue || !v.b && hasFalse {
+					return tTrue
+				}
+			}
+		}
+		return tFalse
+	}
+}
+
+func allStrings(vals []ir.Value) bool {
+	for _, v := range vals {
+		if v.Kind != ir.KindString {
+			return false
+		}
+	}
+	return true
+}
+
+// parseIP parses an address without allocating for the common lengths.
+func parseIP(b []byte) (netip.Addr, bool) {
+	var buf [64]byte
+	if len(b) > len(buf) {
+		return netip.Addr{}, false
+	}
+	n := copy(buf[:], b)
+	a, err := netip.ParseAddr(string(buf[:n]))
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	return a.Unmap(), true
+}
+
+// fieldMatch is a query predicate over wildcard or regex patterns.
+func (c *compiler) fieldMatch(f *ir.Field, x *ir.Match) cond {
+	s := c.slot(f.Path)
+	if typeOf(f.Path) == ftIP {
+		// ir's contract: an IP is not a string, so no pattern matches it.
+		return func(*event) tri { return tFalse }
+	}
+	if x.Kind == ir.Wildcard && x.CaseInsensitive {
+		pats := make([]string, len(x.Patterns))
+		for i, p := range x.Patterns {
+			pats[i] = foldString(p)
+		}
+		ps := newPatternSet(pats)
+		return func(ev *event) tri {
+			if ev.slots[s].n == 0 {
+				return tFalse
+			}
+			if ps.any {
+				for _, v := range ev.values(s) {
+					if v.k == kStr {
+						return tTrue
+					}
+				}
+				return tFalse
+			}
+			for _, v := range ev.foldedValues(s) {
+				if v != nil && ps.match(v) {
+					return tTrue
+				}
+			}
+			return tFalse
+		}
+	}
+	m := c.matcher(x)
+	if m == nil {
+		return func(*event) tri { return tFalse }
+	}
+	return func(ev *event) tri {
+		for _, v := range ev.values(s) {
+			if v.k == kStr && m(ev, v.s) {
+				return tTrue
+			}
+		}
+		return tFalse
+	}
+}
+
+// matcher compiles Match's patterns into one test over a string.
+func (c *compiler) matcher(x *ir.Match) func(ev *event, s []byte) bool {
+	ci := x.CaseInsensitive
+	if x.Kind == ir.Regex {
+		var res []*regexp.Regexp
+		for _, p := range x.Patterns {
+			t, err := translateLucene(p, ci)
+			if err == nil {
+				var re *regexp.Regexp
+				re, err = regexp.Compile(t)
+				if err == nil {
+					res = append(res, re)
+					continue
+				}
+			}
+			c.diags.Errorf(x.Span, "native/regex", "regex %s cannot be evaluated: %v", ir.Quote(p), err)
+		}
+		if len(res) != len(x.Patterns) {
+			return nil
+		}
+		return func(_ *event, s []byte) bool {
+			for _, re := range res {
+				if re.Match(s) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	pats := x.Patterns
+	if ci {
+		pats = make([]string, len(x.Patterns))
+		for i, p := range x.Patterns {
+			pats[i] = foldString(p)
+		}
+	}
+	ps := newPatternSet(pats)
+	if ps.any {
+		return func(*event, []byte) bool { return true }
+	}
+	if !ci {
+		return func(_ *event, s []byte) bool { return ps.match(s) }
+	}
+	return func(ev *event, s []byte) bool {
+		ev.fold = appendFold(ev.fold[:0], s)
+		return ps.match(ev.fold)
+	}
+}
+
+// fieldCompare is a range predicate: any element ordered against the
+// constant; numbers against numbers, strings against strings (by code
+// point), addresses against addresses on ip fields; else false.
+func (c *compiler) fieldCompare(f *ir.Field, op ir.CmpOp, lit ir.Value) cond {
+	s := c.slot(f.Path)
+	ft := typeOf(f.Path)
+	if ft == ftString && (lit.Kind == ir.KindInt || lit.Kind == ir.KindFloat) {
+		lit = ir.StringValue(litText(lit))
+	}
+	if ft == ftNumber && lit.Kind == ir.KindString {
+		if n, ok := numberIn([]byte(lit.Str)); ok {
+			lit = ir.FloatValue(n.f)
+		}
+	}
+	if ft == ftDate && lit.Kind == ir.KindString {
+		if t, ok := parseRFC3339([]byte(lit.Str)); ok {
+			return c.dateCompare(s, op, t)
+		}
+	}
+	var num float64
+	isNum := false
+	switch lit.Kind {
+	case ir.KindInt:
+		num, isNum = float64(lit.Int), true
+	case ir.KindFloat:
+		num, isNum = lit.Float, true
+	case ir.KindString:
+	default:
+		return func(*event) tri { return tFalse }
+	}
+	str := []byte(lit.Str)
+	var ip netip.Addr
+	ipCmp := false
+	if isIP(f.Path) && lit.Kind == ir.KindString {
+		if a, err := netip.ParseAddr(lit.Str); err == nil {
+			ip, ipCmp = a.Unmap(), true
+		}
+	}
+	return func(ev *event) tri {
+		for _, v := range ev.values(s) {
+			if ft == ftString && v.k != kStr || ft == ftNumber && v.k == kStr {
+				v = coerce(ft, v)
+			}
+			var d int
+			switch {
+			case isNum && (v.k == kInt || v.k == kFloat):
+				switch {
+				case v.f < num:
+					d = -1
+				case v.f > num:
+					d = 1
+				}
+			case ipCmp && v.k == kStr:
+				a, ok := parseIP(v.s)
+				if !ok {
+					continue
+				}
+				d = a.Compare(ip)
+			case !isNum && v.k == kStr:
+				d = bytes.Compare(v.s, str)
+			default:
+				continue
+			}
+			if cmpHolds(op, d) {
+				return tTrue
+			}
+		}
+		return tFalse
+	}
+}
+
+// dateCompare is a range query on a date field: RFC 3339 strings and epoch
+// milliseconds compared as instants with the constant t (Unix ns).
+func (c *compiler) dateCompare(s int, op ir.CmpOp, t int64) cond {
+	return func(ev *event) tri {
+		for _, v := range ev.values(s) {
+			var at int64
+			switch v.k {
+			case kStr:
+				x, ok := parseRFC3339(v.s)
+				if !ok {
+					continue
+				}
+				at = x
+			case kInt, kFloat:
+				at = int64(v.f * 1e6)
+			default:
+				continue
+			}
+			if cmpHolds(op, cmpInt(at, t)) {
+				return tTrue
+			}
+		}
+		return tFalse
+	}
+}
+
+func cmpHolds(op ir.CmpOp, d int) bool {
+	switch op {
+	case ir.Eq:
+		return d == 0
+	case ir.Ne:
+		return d != 0
+	case ir.Lt:
+		return d < 0
+	case ir.Le:
+		return d <= 0
+	case ir.Gt:
+		return d > 0
+	case ir.Ge:
+		return d >= 0
+	}
+	return false
+}

@@ -1,0 +1,44 @@
+// Package gogen writes eqlx rules as a self-contained Go package: `eqlx
+// convert --to go`. Teams that embed detections in their own Go agents get
+// plain, reviewable Go code with no interpreter and no eqlx at run time.
+//
+// # Use
+//
+//	files, report := gogen.Generate(rules, gogen.Options{Package: "detections", Version: "v0.3.0"})
+//
+// The package written holds three files, each marked `// Code generated ...
+// DO NOT EDIT.` and gofmt-clean, importing the standard library only:
+//
+//   - doc.go: the package doc, naming the eqlx version and every rule given
+//     (and why a rule was not generated);
+//   - rules.go: the API (Rule, Rules, Alert, Matcher, NewMatcher, Match,
+//     Flush), one condition function per rule and per sequence stage with
+//     the rule's EQL in its doc comment, one function per distinct
+//     predicate, the sequence and sample plans, and the field trie of
+//     exactly the fields the rules read;
+//   - runtime.go: the run-time support, copied from package genrt: the
+//     extractor over raw JSON bytes (nested objects and dotted keys alike,
+//     arrays flattened, strings unescaped, buffers reused: no allocation
+//     per event for event queries), case folding, wildcards, typed range
+//     predicates and the sequence and sample state machines.
+//
+// # Semantics
+//
+// The generated code reproduces the native evaluator (package
+// backends/native), which is the reference: a predicate on a plain field is
+// false on a missing field, null or [], true when any element of an array
+// satisfies it, and `not` flips it; the ECS catalogue decides how values of
+// other JSON types compare (keyword fields see numbers as their text,
+// numeric fields read numeric strings, ip fields compare addresses, date
+// fields instants); `:`, `in~`, `like~` and `regex~` fold case with
+// Unicode simple folding; wildcards are linear-time; regexes are Lucene
+// translated to RE2 and anchored. Because every generated predicate is on a
+// plain field, conditions are two-valued and compile to Go's && || !, with
+// the terms of each and/or ordered cheapest first, as the evaluator does.
+//
+// What is not generated is reported, never dropped: a rule whose condition
+// uses a function call or arithmetic (a three-valued script predicate), a
+// null constant as a condition, a computed join key, or a regex RE2 cannot
+// express is Unsupported in the Report, with the reason and position, and
+// listed as such in the package doc.
+package gogen

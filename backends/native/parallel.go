@@ -1,0 +1,225 @@
+package native
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+)
+
+// Input is one named stream of NDJSON events ("-" for stdin, by convention).
+type Input struct {
+	Name string
+	R    io.Reader
+}
+
+// EvalOptions tune Eval.
+type EvalOptions struct {
+	// Workers is the number of goroutines that decode events and run the
+	// event queries; 0 means 1. Sequences, samples and pipes run in order
+	// on one more goroutine. The output does not depend on Workers.
+	Workers int
+	// Bad is called, in input order, for each bad line (line is 1-based in
+	// its input); a non-nil error stops Eval with that error. Nil ignores
+	// bad lines.
+	Bad func(input string, line int64, err *InputError) error
+	// Progress, when set, is called after each batch with the bytes read so
+	// far from the current input.
+	Progress func(input string, read int64)
+}
+
+// batchSize is how many bytes of lines a worker takes at a time: large
+// enough to amortise channel hand-offs, small enough to bound memory
+// (about 2 × Workers + 2 batches are alive at once).
+const batchSize = 256 << 10
+
+type hit struct {
+	line int32 // index in batch.lines
+	rule int32
+}
+
+type badLine struct {
+	line int32
+	err  InputError
+}
+
+type batch struct {
+	input    string
+	data     []byte
+	lines    [][]byte
+	lineNos  []int64
+	firstNum int64
+	read     int64
+	hits     []hit
+	bad      []badLine
+	done     chan struct{}
+}
+
+// Eval evaluates the inputs, in order, as one stream: emit is called from a
+// single goroutine, for each event in input order with the event queries'
+// matches first (in rule order), then what the sequences and samples
+// emitted on that event, and at the end what Flush emits. Match slices are
+// valid only during the call. It returns the engine statistics.
+func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats, error) {
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = 1
+	}
+	if workers > 4*runtime.NumCPU() {
+		workers = 4 * runtime.NumCPU()
+	}
+	serial := p.NewEngine()
+	serial.mode = modeState
+	stateful := len(p.seqs)+len(p.samples) > 0
+
+	free := make(chan *batch, 2*workers+2)
+	for range cap(free) {
+		free <- &batch{done: make(chan struct{}, 1)}
+	}
+	work := make(chan *batch, workers)
+	ordered := make(chan *batch, 2*workers+2)
+	stop := make(chan struct{})
+	var readErr error
+
+	// Reader: cut the inputs into batches of whole lines.
+	go func() {
+		defer close(work)
+		defer close(ordered)
+		var num int64
+		for _, in := range inputs {
+			rd, err := Decompress(in.R)
+			if err != nil {
+				readErr = fmt.Errorf("%s: %w", in.Name, err)
+				return
+			}
+			var carry []byte
+			var lineNo, read int64
+			eof := false
+			for !eof {
+				var b *batch
+				select {
+				case b = <-free:
+				case <-stop:
+					return
+				}
+				b.input, b.firstNum = in.Name, num
+				b.data = append(b.data[:0], carry...)
+				b.lines, b.lineNos, b.hits, b.bad = b.lines[:0], b.lineNos[:0], b.hits[:0], b.bad[:0]
+				for need := len(b.data) + batchSize; len(b.data) < need && !eof; {
+					if cap(b.data)-len(b.data) < 64<<10 {
+						b.data = append(b.data, make([]byte, batchSize)...)[:len(b.data)]
+					}
+					n, err := rd.Read(b.data[len(b.data):cap(b.data)])
+					b.data = b.data[:len(b.data)+n]
+					read += int64(n)
+					if err == io.EOF {
+						eof = true
+					} else if err != nil {
+						readErr = fmt.Errorf("%s: %w", in.Name, err)
+						return
+					}
+				}
+				cut := len(b.data)
+				if !eof {
+					cut = bytes.LastIndexByte(b.data, '\n') + 1
+					if cut == 0 { // one line longer than the batch: read on
+						carry = append(carry[:0], b.data...)
+						free <- b
+						continue
+					}
+				}
+				carry = append(carry[:0], b.data[cut:]...)
+				for rest := b.data[:cut]; len(rest) > 0; {
+					i := bytes.IndexByte(rest, '\n')
+					var l []byte
+					if i < 0 {
+						l, rest = rest, nil
+					} else {
+						l, rest = rest[:i], rest[i+1:]
+					}
+					lineNo++
+					l = bytes.TrimRight(l, "\r")
+					if len(bytes.TrimSpace(l)) == 0 {
+						continue
+					}
+					b.lines = append(b.lines, l)
+					b.lineNos = append(b.lineNos, lineNo)
+					num++
+				}
+				b.read = read
+				work <- b
+				ordered <- b
+			}
+		}
+	}()
+
+	// Workers: decode and run the event queries.
+	var wg sync.WaitGroup
+	engines := make([]*Engine, workers)
+	for w := range workers {
+		eng := p.NewEngine()
+		eng.mode = modeEvents
+		engines[w] = eng
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				eng.num = b.firstNum
+				for i, l := range b.lines {
+					err := eng.Process(l, func(m Match) { b.hits = append(b.hits, hit{int32(i), int32(m.Rule)}) })
+					if ie, ok := err.(*InputError); ok {
+						b.bad = append(b.bad, badLine{int32(i), *ie})
+					}
+				}
+				b.done <- struct{}{}
+			}
+		}()
+	}
+
+	// Serial stage: in input order, pipes and state.
+	var one [1][]byte
+	var oneNum [1]int64
+	var err error
+	for b := range ordered {
+		<-b.done
+		if err == nil {
+			h, bd := 0, 0
+			for i, l := range b.lines {
+				for ; bd < len(b.bad) && int(b.bad[bd].line) == i; bd++ {
+					if opt.Bad != nil && err == nil {
+						ie := b.bad[bd].err
+						err = opt.Bad(b.input, b.lineNos[i], &ie)
+					}
+				}
+				for ; h < len(b.hits) && int(b.hits[h].line) == i; h++ {
+					one[0], oneNum[0] = l, b.firstNum+int64(i)
+					serial.emitMatch(Match{Rule: int(b.hits[h].rule), Events: one[:], Nums: oneNum[:]}, false, emit)
+				}
+				if stateful {
+					serial.num = b.firstNum + int64(i)
+					_ = serial.Process(l, emit)
+				}
+			}
+			if opt.Progress != nil {
+				opt.Progress(b.input, b.read)
+			}
+			if err != nil {
+				close(stop)
+			}
+		}
+		free <- b
+	}
+	wg.Wait()
+	if err == nil && readErr != nil {
+		err = readErr
+	}
+	serial.Flush(emit)
+	st := serial.Stats()
+	st.Events, st.BadEvents = 0, 0
+	for _, w := range engines {
+		st.Events += w.stats.Events
+		st.BadEvents += w.stats.BadEvents
+	}
+	return st, err
+}
