@@ -62,7 +62,8 @@ type Engine struct {
 	ev      *event
 	seqs    []*seqState
 	samples []*sampleState
-	num     int64
+	num     int64 // number of the next event
+	cur     int64 // number of the event being processed, kept by sequences and samples
 	wm      int64 // the largest @timestamp seen (event time watermark)
 	raw     []byte
 	rawOK   bool
@@ -135,6 +136,7 @@ func (e *Engine) rawCopy() []byte {
 // is reported as *InputError with Evaluated set, after evaluation.
 func (e *Engine) Process(line []byte, emit func(Match)) error {
 	num := e.num
+	e.cur = num
 	e.num++
 	e.stats.Events++
 	e.rawOK = false

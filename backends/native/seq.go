@@ -391,7 +391,7 @@ func (e *Engine) seqProcess(s *seqState, emit func(Match)) {
 		}
 		q.last = ts
 		q.events = append(q.events, e.rawCopy())
-		q.nums = append(q.nums, e.num)
+		q.nums = append(q.nums, e.cur)
 		if j == n-1 {
 			e.completeSeq(s, q, emit)
 			continue
@@ -531,7 +531,7 @@ func (e *Engine) sampleProcess(s *sampleState, emit func(Match)) {
 			continue
 		}
 		g.events[i] = e.rawCopy()
-		g.nums[i] = e.num
+		g.nums[i] = e.cur
 		g.filled++
 		if g.filled == n {
 			delete(s.groups, k)

@@ -214,3 +214,33 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("stats = %+v", st)
 	}
 }
+
+// Match.Nums must name the events a match holds: a sequence or sample records
+// the number of the event that filled each stage, not the next one.
+func TestMatchNumbersNameTheirEvents(t *testing.T) {
+	k := []ir.Expr{fld("k")}
+	for _, tc := range []struct {
+		name string
+		q    ir.Query
+	}{
+		{"sequence", &ir.Sequence{By: k, Stages: []*ir.Stage{stage(named("a")), stage(named("b"))}}},
+		{"sample", &ir.Sample{By: k, Stages: []*ir.Stage{stage(named("a")), stage(named("b"))}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			prog, diags := Compile([]*ir.Rule{rule("t", tc.q)}, Options{})
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			eng := prog.NewEngine()
+			var nums []int64
+			for _, e := range []string{tev("0", 0, "x", "k"), tev("1", 1, "a", "k"), tev("2", 2, "x", "k"), tev("3", 3, "b", "k")} {
+				if err := eng.Process([]byte(e), func(m Match) { nums = append([]int64(nil), m.Nums...) }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if want := []int64{1, 3}; !reflect.DeepEqual(nums, want) {
+				t.Errorf("Nums = %v, want %v", nums, want)
+			}
+		})
+	}
+}
