@@ -166,6 +166,8 @@ func TestSemantics(t *testing.T) {
 		{"number of empty is null", isNull(call("number", false, litS(""))), `{}`, true},
 		{"cidrMatch v4", call("cidrmatch", false, fld("source.ip"), litS("10.0.0.0/8"), litS("192.168.0.0/16")), `{"source":{"ip":"192.168.1.1"}}`, true},
 		{"cidrMatch v6", call("cidrmatch", false, fld("source.ip"), litS("fe80::/10")), `{"source":{"ip":"fe80::1"}}`, true},
+		{"cidrMatch bare v6 address is a /128", call("cidrmatch", false, fld("source.ip"), litS("::1")), `{"source":{"ip":"::1"}}`, true},
+		{"cidrMatch bare v4 address is a /32", call("cidrmatch", false, fld("source.ip"), litS("10.0.0.1")), `{"source":{"ip":"10.0.0.2"}}`, false},
 		{"cidrMatch not an address is false", call("cidrmatch", false, fld("source.ip"), litS("10.0.0.0/8")), `{"source":{"ip":"nope"}}`, false},
 		{"field == field compares values", cmp(ir.Eq, fld("a"), fld("b")), `{"a":"x","b":["y","x"]}`, true},
 		{"field != field with a missing side is null", not(cmp(ir.Eq, fld("a"), fld("b"))), `{"a":"x"}`, false},
