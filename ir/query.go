@@ -21,7 +21,8 @@ const CategoryField = "event.category"
 // EventQuery is `<category> where <cond>`.
 type EventQuery struct {
 	Span Span
-	// Category is the word before `where`, lower-cased as written; "any"
+	// Category is the word before `where`, kept as written (Elasticsearch
+	// compares it case-sensitively, like a keyword term); "any"
 	// matches every event. Otherwise the event matches only when
 	// CategoryField (an array in ECS) has an element equal to Category.
 	Category string

@@ -103,7 +103,7 @@ func Quote(s string) string {
 		case '\f':
 			b = append(b, '\\', 'f')
 		default:
-			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0xfffd || r == 0x2028 || r == 0x2029 {
+			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0xfffd || r == 0x2028 || r == 0x2029 || isBidiControl(r) {
 				b = append(b, `\u{`...)
 				b = strconv.AppendInt(b, int64(r), 16)
 				b = append(b, '}')
@@ -113,4 +113,11 @@ func Quote(s string) string {
 		}
 	}
 	return string(append(b, '"'))
+}
+
+// isBidiControl reports the invisible characters that reorder how text is
+// displayed (the "Trojan Source" characters): printed raw, they would make a
+// rule read differently from what it matches.
+func isBidiControl(r rune) bool {
+	return r == 0x200e || r == 0x200f || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }

@@ -148,7 +148,7 @@ func TestParseConditions(t *testing.T) {
 
 		// Literals.
 		{"escapes", `a == "\b\t\n\f\r\"\'\\"`, `(in a "\b\t\n\f\r\"'\\")`},
-		{"unicode escape", `a == "\u{202E}x"`, "(in a \"\u202ex\")"},
+		{"unicode escape", `a == "\u{202E}x"`, `(in a "\u{202e}x")`},
 		{"unicode escape with 8 digits", `a == "\u{0001F600}"`, "(in a \"\U0001F600\")"},
 		{"unicode escape with 2 digits", `a == "\u{41}"`, `(in a "A")`},
 		{"raw string keeps backslashes", `a == """C:\x\"""`, `(in a "C:\\x\\")`},
