@@ -100,9 +100,9 @@ func TestQueryErrorPositions(t *testing.T) {
 		src       Source
 		line, col int
 	}{
-		{"raw EQL, end of query", Source{"q.eql", []byte("process where\n  process.name == ")}, 2, 19},
+		{"raw EQL, end of query", Source{"q.eql", []byte("process where\n  process.name == ")}, 2, 18},
 		{"raw EQL, bad token", Source{"q.eql", []byte("process where\n  process.name == )")}, 2, 19},
-		{"TOML literal string, end of query is the closing line", Source{"r.toml", []byte(tomlRuleText("query = '''\nprocess where\n  process.name == \n'''\n"))}, 12, 1},
+		{"TOML literal string, end of query is right after the last token", Source{"r.toml", []byte(tomlRuleText("query = '''\nprocess where\n  process.name == \n'''\n"))}, 11, 18},
 		{"TOML literal string, bad token", Source{"r.toml", []byte(tomlRuleText("query = '''\nprocess where\n  process.name == )\n'''\n"))}, 11, 19},
 		{"TOML basic string with escapes points at the key", Source{"r.toml", []byte(tomlRuleText("query = \"process where a == \\\"x\\\" and )\"\n"))}, 9, 1},
 		{"NDJSON, end of query is the closing quote", Source{"x.ndjson", []byte(ndjsonRule("a", `"any where true"`) + "\n" + ndjsonRule("b", `"process where\n  process.name == \"x\" and"`) + "\n")},

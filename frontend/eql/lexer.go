@@ -112,18 +112,26 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 func lex(src string) ([]lexer.Token, *lexError) {
 	s := &scanner{src: src, line: 1, col: 1}
 	toks := make([]lexer.Token, 0, len(src)/8+16) // the corpus averages 9.6 bytes a token
+	end := s.pos()
 	for {
 		if err := s.skip(); err != nil {
 			return nil, err
 		}
 		if s.off >= len(src) {
-			return append(toks, lexer.Token{Type: lexer.EOF, Pos: s.pos()}), nil
+			// The end of the query sits right after its last token, so that
+			// "found end of query" points at the line that needs more, not at
+			// the blank lines or the closing quotes of a TOML string below it.
+			if len(toks) == 0 {
+				end = s.pos()
+			}
+			return append(toks, lexer.Token{Type: lexer.EOF, Pos: end}), nil
 		}
 		tok, err := s.next()
 		if err != nil {
 			return nil, err
 		}
 		toks = append(toks, tok)
+		end = s.pos()
 	}
 }
 

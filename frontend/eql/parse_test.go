@@ -282,10 +282,10 @@ func TestBaseColumnOnFirstLine(t *testing.T) {
 	if len(ds) != 1 {
 		t.Fatalf("got %v", ds)
 	}
-	if got, want := ds[0].Error(), `x.eql:3:28: expected a value after "==", found end of query`; got != want {
+	if got, want := ds[0].Error(), `x.eql:3:27: expected a value after "==", found end of query`; got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	if ds[0].Span.Start.Offset != 59 {
-		t.Errorf("offset %d, want 59", ds[0].Span.Start.Offset)
+	if ds[0].Span.Start.Offset != 58 {
+		t.Errorf("offset %d, want 58", ds[0].Span.Start.Offset)
 	}
 }
