@@ -3,6 +3,7 @@ package native
 import (
 	"bytes"
 	"fmt"
+	"math/bits"
 	"net/netip"
 	"regexp"
 	"sort"
@@ -39,6 +40,9 @@ type Program struct {
 	maxState int
 	needTS   bool
 	nmemo    int
+	// indexes gate the event rules: a rule runs only when every index
+	// lets it (see ruleIndex). Empty: every rule runs.
+	indexes []ruleIndex
 }
 
 // forEachCond calls fn on the condition and the category test of every
@@ -150,6 +154,7 @@ func isIP(path string) bool {
 type compiler struct {
 	leafCount map[string]int
 	memo      map[string]int
+	dicts     map[dictKey]*valueDict
 	slots     map[string]int
 	paths     []string
 	diags     ir.Diagnostics
@@ -171,7 +176,8 @@ func (c *compiler) slot(path string) int {
 // diagnostics and are left out of the Program's evaluation, but keep their
 // index in Rules. The Program is never nil.
 func Compile(rules []*ir.Rule, opt Options) (*Program, ir.Diagnostics) {
-	c := &compiler{slots: map[string]int{}, leafCount: map[string]int{}, memo: map[string]int{}}
+	c := &compiler{slots: map[string]int{}, leafCount: map[string]int{}, memo: map[string]int{},
+		dicts: map[dictKey]*valueDict{}}
 	for _, r := range rules {
 		forEachCond(r.Query, c.countLeaves)
 	}
@@ -180,6 +186,7 @@ func Compile(rules []*ir.Rule, opt Options) (*Program, ir.Diagnostics) {
 		p.maxState = DefaultMaxState
 	}
 	tsSlot := -1
+	var evQueries []*ir.EventQuery // parallel to p.events
 	for i, r := range rules {
 		before := len(c.diags)
 		c.file = r.Meta.File
@@ -195,6 +202,7 @@ func Compile(rules []*ir.Rule, opt Options) (*Program, ir.Diagnostics) {
 			cd := c.eventQuery(q)
 			if len(c.diags) == before || !c.diags[before:].HasErrors() {
 				p.events = append(p.events, eventRule{rule: i, cond: cd})
+				evQueries = append(evQueries, q)
 			}
 		case *ir.Sequence:
 			sp := c.sequence(i, q)
@@ -213,6 +221,7 @@ func Compile(rules []*ir.Rule, opt Options) (*Program, ir.Diagnostics) {
 			c.diags.Errorf(r.Query.Loc(), "native/unknown-query", "unsupported query type %T", r.Query)
 		}
 	}
+	p.indexes = c.ruleIndexes(evQueries)
 	if p.needTS {
 		tsSlot = c.slot("@timestamp")
 	}
@@ -248,11 +257,7 @@ func buildTrie(paths []string) *trieNode {
 				if n.path != "" {
 					path = n.path + "." + seg
 				}
-				ch = &trieNode{name: seg, path: path, slot: -1}
-				n.children = append(n.children, ch)
-				if seg != "" {
-					n.first[seg[0]] = true
-				}
+				ch = n.addChild(seg, path)
 			}
 			n = ch
 		}
@@ -475,7 +480,7 @@ func (c *compiler) leaf(e ir.Expr) cond {
 		if f, ok := x.X.(*ir.Field); ok {
 			s := c.slot(f.Path)
 			return func(ev *event) tri {
-				if ev.slots[s].n == 0 {
+				if len(ev.vals[s]) == 0 {
 					return tTrue
 				}
 				return tFalse
@@ -598,43 +603,11 @@ func (c *compiler) fieldIn(f *ir.Field, x *ir.In) cond {
 			return tFalse
 		}
 	}
-	// A few strings compare faster one by one than through a hash.
-	if n := len(x.Values); n > 1 && n <= 4 && !ci && !isIPField && ft != ftNumber && allStrings(x.Values) {
-		wants := make([][]byte, n)
-		for i, v := range x.Values {
-			wants[i] = []byte(v.Str)
-		}
-		return func(ev *event) tri {
-			for _, v := range ev.values(s) {
-				if v.k == kStr || ft == ftString && (v.k == kInt || v.k == kFloat) {
-					for _, w := range wants {
-						if bytes.Equal(v.s, w) {
-							return tTrue
-						}
-					}
-				}
-			}
-			return tFalse
-		}
-	}
-	// A few strings compare faster one by one than through a hash.
-	if n := len(x.Values); n > 1 && n <= 4 && !ci && !isIPField && ft != ftNumber && allStrings(x.Values) {
-		wants := make([][]byte, n)
-		for i, v := range x.Values {
-			wants[i] = []byte(v.Str)
-		}
-		return func(ev *event) tri {
-			for _, v := range ev.values(s) {
-				if v.k == kStr || ft == ftString && (v.k == kInt || v.k == kFloat) {
-					for _, w := range wants {
-						if bytes.Equal(v.s, w) {
-							return tTrue
-						}
-					}
-				}
-			}
-			return tFalse
-		}
+	// Strings only (after the keyword coercion above): a bit test per
+	// value against the field's shared dictionary.
+	if len(strs) > 0 && len(nums) == 0 && !hasTrue && !hasFalse && !isIPField && ft != ftNumber {
+		d := c.dict(s, ci, ft == ftString)
+		return dictLeaf(d, d.set(strs))
 	}
 	if len(x.Values) == 1 && x.Values[0].Kind == ir.KindBool {
 		want := x.Values[0].Bool
@@ -725,8 +698,12 @@ func (c *compiler) fieldMatch(f *ir.Field, x *ir.Match) cond {
 			pats[i] = foldString(p)
 		}
 		ps := newPatternSet(pats)
+		if ps.exactOnly() {
+			d := c.dict(s, true, false)
+			return dictLeaf(d, d.set(ps.exact))
+		}
 		return func(ev *event) tri {
-			if ev.slots[s].n == 0 {
+			if len(ev.vals[s]) == 0 {
 				return tFalse
 			}
 			if ps.any {
@@ -743,6 +720,12 @@ func (c *compiler) fieldMatch(f *ir.Field, x *ir.Match) cond {
 				}
 			}
 			return tFalse
+		}
+	}
+	if x.Kind == ir.Wildcard {
+		if ps := newPatternSet(x.Patterns); ps.exactOnly() {
+			d := c.dict(s, false, false)
+			return dictLeaf(d, d.set(ps.exact))
 		}
 	}
 	m := c.matcher(x)
@@ -921,4 +904,248 @@ func cmpHolds(op ir.CmpOp, d int) bool {
 		return d >= 0
 	}
 	return false
+}
+
+// valueDict numbers the string constants that the exact-match leaves on one
+// field compare with. Each of the field's values is then looked up once per
+// event (event.valueIDs) and every such leaf is a bit test: where many
+// rules name the same field (process.name, process.args), that replaces a
+// map probe per leaf and value by one per value.
+type valueDict struct {
+	idx  int // index into event.ids
+	slot int
+	fold bool // values and constants compare case-folded
+	// numText: a number's text counts as a string value, as a keyword field
+	// indexes it (`==`, `in`); wildcard patterns see strings only.
+	numText bool
+	ids     map[string]int32
+}
+
+type dictKey struct {
+	slot          int
+	fold, numText bool
+}
+
+// dict returns the dictionary for a slot and comparison mode.
+func (c *compiler) dict(slot int, fold, numText bool) *valueDict {
+	k := dictKey{slot, fold, numText}
+	d := c.dicts[k]
+	if d == nil {
+		d = &valueDict{idx: len(c.dicts), slot: slot, fold: fold, numText: numText, ids: map[string]int32{}}
+		c.dicts[k] = d
+	}
+	return d
+}
+
+// set interns consts (folded already when d.fold) and returns them as a
+// bit set of ids.
+func (d *valueDict) set(consts map[string]struct{}) idSet {
+	var set idSet
+	for k := range consts {
+		id, ok := d.ids[k]
+		if !ok {
+			id = int32(len(d.ids))
+			d.ids[k] = id
+		}
+		for int(id>>6) >= len(set) {
+			set = append(set, 0)
+		}
+		set[id>>6] |= 1 << (id & 63)
+	}
+	return set
+}
+
+// idSet is a set of valueDict ids.
+type idSet []uint64
+
+// ids yields the members.
+func (s idSet) ids() func(func(int32) bool) {
+	return func(yield func(int32) bool) {
+		for w, m := range s {
+			for ; m != 0; m &= m - 1 {
+				if !yield(int32(w*64 + bits.TrailingZeros64(m))) {
+					return
+				}
+			}
+		}
+	}
+}
+
+func (s idSet) has(id int32) bool {
+	return id >= 0 && int(id>>6) < len(s) && s[id>>6]&(1<<(id&63)) != 0
+}
+
+// dictLeaf is true when any value of d's field is in set.
+func dictLeaf(d *valueDict, set idSet) cond {
+	return func(ev *event) tri {
+		for _, id := range ev.valueIDs(d) {
+			if set.has(id) {
+				return tTrue
+			}
+		}
+		return tFalse
+	}
+}
+
+// ruleIndex is a necessary condition for a group of event rules: each of
+// them is true only when one field (process.name, event.action...) holds
+// one of a few strings. An event runs a gated rule only when one of the
+// field's values is listed for it, so a benign process name skips every
+// rule about other names with one lookup. Gating never changes a result:
+// a skipped rule's condition could not be true.
+type ruleIndex struct {
+	dict *valueDict
+	byID [][]uint64 // byID[id]: bit set over Program.events of the rules that value id lets through
+	open []uint64   // the rules that this field does not gate
+}
+
+// maxIndexes bounds the fields indexed: each costs a lookup per event.
+const maxIndexes = 2
+
+// ruleIndexes builds indexes on the fields that discriminate best between
+// the rules they gate: a field scores the number of rules it gates times
+// the number of distinct values they require. A field that every rule
+// requires to hold one value (event.type == "start") scores low: the
+// shared-leaf memo already makes it cheap, and an index would rarely
+// skip more than the first test of each rule.
+func (c *compiler) ruleIndexes(qs []*ir.EventQuery) []ruleIndex {
+	conds := make([]ir.Expr, len(qs))
+	count := map[string]int{}
+	values := map[string]map[string]struct{}{}
+	for i, q := range qs {
+		conds[i] = q.Cond
+		if cat := categoryLeaf(q); cat != nil {
+			conds[i] = &ir.And{Terms: []ir.Expr{cat, q.Cond}}
+		}
+		seen := map[string]bool{}
+		ir.Walk(conds[i], func(e ir.Expr) bool {
+			if x, ok := e.(*ir.In); ok {
+				if f, ok := x.X.(*ir.Field); ok && !seen[f.Path] {
+					if req := requiredValues(conds[i], f.Path); req != nil {
+						seen[f.Path] = true
+						count[f.Path]++
+						if values[f.Path] == nil {
+							values[f.Path] = map[string]struct{}{}
+						}
+						for v := range req {
+							values[f.Path][v] = struct{}{}
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	var paths []string
+	score := map[string]int{}
+	for p, n := range count {
+		if ft := typeOf(p); ft == ftNumber || ft == ftIP {
+			continue // their `in` compares numbers or addresses, not text
+		}
+		if n >= 2 && len(values[p]) >= 2 {
+			paths = append(paths, p)
+			score[p] = n * len(values[p])
+		}
+	}
+	sort.Slice(paths, func(a, b int) bool {
+		if score[paths[a]] != score[paths[b]] {
+			return score[paths[a]] > score[paths[b]]
+		}
+		return paths[a] < paths[b]
+	})
+	if len(paths) > maxIndexes {
+		paths = paths[:maxIndexes]
+	}
+	words := (len(qs) + 63) / 64
+	var out []ruleIndex
+	for _, path := range paths {
+		ix := ruleIndex{dict: c.dict(c.slot(path), false, typeOf(path) == ftString), open: make([]uint64, words)}
+		for i, cond := range conds {
+			req := requiredValues(cond, path)
+			if req == nil {
+				ix.open[i>>6] |= 1 << (i & 63)
+				continue
+			}
+			for id := range ix.dict.set(req).ids() {
+				for int(id) >= len(ix.byID) {
+					ix.byID = append(ix.byID, make([]uint64, words))
+				}
+				ix.byID[id][i>>6] |= 1 << (i & 63)
+			}
+		}
+		out = append(out, ix)
+	}
+	return out
+}
+
+// requiredValues returns the strings one of which field path must hold for
+// e to be true, or nil when e does not require any: an exact, case-
+// sensitive `in` on the field; the first such term of an `and`; the union
+// over an `or` whose every branch has one.
+func requiredValues(e ir.Expr, path string) map[string]struct{} {
+	switch x := e.(type) {
+	case *ir.In:
+		f, ok := x.X.(*ir.Field)
+		if !ok || f.Path != path || x.CaseInsensitive {
+			return nil
+		}
+		set := map[string]struct{}{}
+		for _, v := range x.Values {
+			if v.Kind != ir.KindString {
+				return nil
+			}
+			set[v.Str] = struct{}{}
+		}
+		return set
+	case *ir.And:
+		for _, t := range x.Terms {
+			if set := requiredValues(t, path); set != nil {
+				return set
+			}
+		}
+	case *ir.Or:
+		set := map[string]struct{}{}
+		for _, t := range x.Terms {
+			sub := requiredValues(t, path)
+			if sub == nil {
+				return nil
+			}
+			for k := range sub {
+				set[k] = struct{}{}
+			}
+		}
+		return set
+	}
+	return nil
+}
+
+// candidates returns the bit set over p.events of the rules that the
+// indexes let through for ev, or nil when every rule runs.
+func (p *Program) candidates(ev *event) []uint64 {
+	if len(p.indexes) == 0 {
+		return nil
+	}
+	cand := ev.cand[:0]
+	for k := range p.indexes {
+		ix := &p.indexes[k]
+		scratch := ev.candIx[:0]
+		scratch = append(scratch, ix.open...)
+		for _, id := range ev.valueIDs(ix.dict) {
+			if id >= 0 && int(id) < len(ix.byID) {
+				for w, m := range ix.byID[id] {
+					scratch[w] |= m
+				}
+			}
+		}
+		if k == 0 {
+			cand = append(cand, scratch...)
+		} else {
+			for w := range cand {
+				cand[w] &= scratch[w]
+			}
+		}
+		ev.candIx = scratch
+	}
+	ev.cand = cand
+	return cand
 }

@@ -13,7 +13,12 @@
 // Compile plans once: field paths become slot numbers, `in` lists hash sets
 // (case-folded for `in~`), wildcard lists a set of exact strings, sorted
 // prefix and suffix tables and linear-time matchers, regexes RE2 programs;
-// the terms of every `and`/`or` are ordered cheapest first. A Program is
+// the terms of every `and`/`or` are ordered cheapest first. Leaves that
+// several rules share are evaluated once per event. Exact-string leaves on
+// one field share a dictionary: each value of the field is looked up once
+// per event and each leaf is a bit test. Rule indexes on the fields that
+// tell rules apart best (process.name, event.action) skip, per event, the
+// rules whose required values the field does not hold. A Program is
 // immutable and safe for concurrent use; an Engine holds one stream's state
 // (pending sequences, samples, pipes) and its scratch buffers.
 //

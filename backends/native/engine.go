@@ -158,7 +158,11 @@ func (e *Engine) Process(line []byte, emit func(Match)) error {
 		}
 	}
 	if e.mode != modeState {
+		cand := e.p.candidates(ev)
 		for i := range e.p.events {
+			if cand != nil && cand[i>>6]&(1<<(i&63)) == 0 {
+				continue // an index proved that the rule cannot match
+			}
 			r := &e.p.events[i]
 			if r.cond(ev) == tTrue {
 				e.one[0] = line

@@ -32,29 +32,84 @@ type scalar struct {
 	s []byte
 }
 
-// slot is where the values of one field are in event.vals. A field that is
-// missing, JSON null or [] has n == 0: predicates treat all three alike.
-type slot struct {
-	off, n int32
-}
-
 // trieNode is one step of a field path. The extractor descends only into
 // objects that lie on a referenced path and skips everything else.
 type trieNode struct {
 	name     string
 	path     string
 	children []*trieNode
-	slot     int // -1 when no field ends here
+	// words[k] is the first 8 bytes of children[k].name, little-endian and
+	// zero-padded: the object loop has a key's first 8 bytes in a register
+	// already, so one integer compare rejects almost every non-matching
+	// child without a call to compare strings.
+	words []uint64
+	slot  int // -1 when no field ends here
 	// first marks the first bytes of the children's names: a key whose first
 	// byte is not marked can be neither a child nor a dotted path through
 	// one, and is skipped without a lookup.
 	first [256]bool
 }
 
+// addChild appends a child named seg.
+func (n *trieNode) addChild(seg, path string) *trieNode {
+	ch := &trieNode{name: seg, path: path, slot: -1}
+	n.children = append(n.children, ch)
+	n.words = append(n.words, keyWord([]byte(seg)))
+	if seg != "" {
+		n.first[seg[0]] = true
+	}
+	return ch
+}
+
+// keyWord packs the first 8 bytes of key, zero-padded, little-endian.
+func keyWord(key []byte) uint64 {
+	var w uint64
+	for k := min(len(key), 8) - 1; k >= 0; k-- {
+		w = w<<8 | uint64(key[k])
+	}
+	return w
+}
+
 func (n *trieNode) child(name []byte) *trieNode {
-	for _, c := range n.children {
-		if c.name == string(name) {
+	return n.lookup(name, keyWord(name))
+}
+
+// lookup finds the child named key, whose keyWord is kw.
+func (n *trieNode) lookup(key []byte, kw uint64) *trieNode {
+	for k, w := range n.words {
+		if w != kw {
+			continue
+		}
+		if c := n.children[k]; len(c.name) == len(key) && (len(key) <= 8 || c.name[8:] == string(key[8:])) {
 			return c
+		}
+	}
+	return nil
+}
+
+// hasDot reports whether key, whose keyWord is kw, holds a '.': most keys
+// do not, and need no dotted lookup.
+func hasDot(key []byte, kw uint64) bool {
+	if len(key) <= 8 {
+		t := kw ^ (lo8 * '.') // the zero padding never reads as a '.'
+		return (t-lo8)&^t&hi8 != 0
+	}
+	return bytes.IndexByte(key, '.') >= 0
+}
+
+// dotted finds the node that a dotted key ({"process.name": "nc"}) names
+// under n: dotted keys address the same fields as nested objects. Child
+// names hold no dot, so a child matches when the key starts with its name
+// and a dot; no scan for the dot is needed for keys that are not dotted.
+func (n *trieNode) dotted(key []byte) *trieNode {
+	for _, c := range n.children {
+		l := len(c.name)
+		if len(key) > l && key[l] == '.' && c.name == string(key[:l]) {
+			rest := key[l+1:]
+			if x := c.child(rest); x != nil {
+				return x
+			}
+			return c.dotted(rest)
 		}
 	}
 	return nil
@@ -64,14 +119,14 @@ func (n *trieNode) child(name []byte) *trieNode {
 // slot number. It is reused from event to event; nothing in it may be kept
 // after the next call to Engine.Process.
 type event struct {
-	Raw   []byte // the event's line, as read
-	slots []slot
-	vals  []scalar
+	Raw []byte // the event's line, as read
+	// vals[s] are the non-null values of the field in slot s, in document
+	// order. One slice per slot keeps a field's values contiguous even
+	// when arrays of objects interleave several fields, with no copy
+	// after decoding. A field that is missing, JSON null or [] has none:
+	// predicates treat all three alike.
+	vals  [][]scalar
 	arena []byte
-	// scratch holds per-field values while an array is being read, so that
-	// a field's values end up contiguous even when arrays of objects
-	// interleave several fields.
-	pending [][]scalar
 	// Warn is the first problem found with a referenced field (wrong type),
 	// or "" when there was none; the event is still evaluated, with that
 	// field missing.
@@ -86,13 +141,20 @@ type event struct {
 	gen     uint32
 	// memo caches leaf predicates that several rules share: 0 unknown,
 	// else tri+1.
-	memo  []uint8
-	ts    int64 // @timestamp in Unix nanoseconds, when hasTS
-	hasTS bool
+	memo []uint8
+	// ids[d] are the valueDict ids of dictionary d's field values (-1: not
+	// a constant of any leaf), computed on first use in an event
+	// (idGen[d] == gen). Sized on first use.
+	ids   [][]int32
+	idGen []uint32
+	// cand and candIx are scratch for Program.candidates.
+	cand, candIx []uint64
+	ts           int64 // @timestamp in Unix nanoseconds, when hasTS
+	hasTS        bool
 }
 
 func newEvent(nslots, nmemo int) *event {
-	return &event{slots: make([]slot, nslots), pending: make([][]scalar, nslots),
+	return &event{vals: make([][]scalar, nslots),
 		folded: make([][][]byte, nslots), foldGen: make([]uint32, nslots), memo: make([]uint8, nmemo)}
 }
 
@@ -121,6 +183,40 @@ func (ev *event) foldedValues(s int) [][]byte {
 	return out
 }
 
+// valueIDs returns the ids in d of the values of d's field, looking each
+// value up once per event.
+func (ev *event) valueIDs(d *valueDict) []int32 {
+	if d.idx >= len(ev.ids) {
+		ev.ids = append(ev.ids, make([][]int32, d.idx+1-len(ev.ids))...)
+		ev.idGen = append(ev.idGen, make([]uint32, d.idx+1-len(ev.idGen))...)
+	}
+	if ev.idGen[d.idx] == ev.gen {
+		return ev.ids[d.idx]
+	}
+	ev.idGen[d.idx] = ev.gen
+	out := ev.ids[d.idx][:0]
+	vals := ev.values(d.slot)
+	var folded [][]byte
+	if d.fold {
+		folded = ev.foldedValues(d.slot)
+	}
+	for i, v := range vals {
+		id := int32(-1)
+		if v.k == kStr || d.numText && (v.k == kInt || v.k == kFloat) {
+			s := v.s
+			if d.fold && folded[i] != nil {
+				s = folded[i] // nil for a number: its text stays as is
+			}
+			if x, ok := d.ids[string(s)]; ok {
+				id = x
+			}
+		}
+		out = append(out, id)
+	}
+	ev.ids[d.idx] = out
+	return out
+}
+
 // needsFold reports whether s holds an ASCII upper-case letter or any
 // non-ASCII byte, that is, whether folding could change it.
 func needsFold(s []byte) bool {
@@ -134,8 +230,7 @@ func needsFold(s []byte) bool {
 
 // values returns the non-null values of the field in slot i.
 func (ev *event) values(i int) []scalar {
-	s := ev.slots[i]
-	return ev.vals[s.off : s.off+s.n]
+	return ev.vals[i]
 }
 
 // extractor decodes the referenced fields of an NDJSON line.
@@ -155,15 +250,14 @@ func (e *syntaxError) Error() string { return fmt.Sprintf("column %d: %s", e.off
 // decode fills ev from line. A syntax error leaves ev unusable.
 func (x *extractor) decode(ev *event, line []byte) error {
 	ev.Raw = line
-	ev.vals = ev.vals[:0]
 	ev.arena = ev.arena[:0]
 	ev.Warn = ""
 	ev.hasTS = false
 	ev.gen++
 	ev.farena = ev.farena[:0]
 	clear(ev.memo)
-	for i := range ev.pending {
-		ev.pending[i] = ev.pending[i][:0]
+	for i := range ev.vals {
+		ev.vals[i] = ev.vals[i][:0]
 	}
 	d := decoder{b: line, ev: ev}
 	d.skipWS()
@@ -176,12 +270,6 @@ func (x *extractor) decode(ev *event, line []byte) error {
 	d.skipWS()
 	if d.i != len(d.b) {
 		return &syntaxError{d.i, "unexpected data after the JSON object"}
-	}
-	// Lay the collected values out contiguously per slot.
-	for i := range ev.slots {
-		p := ev.pending[i]
-		ev.slots[i] = slot{off: int32(len(ev.vals)), n: int32(len(p))}
-		ev.vals = append(ev.vals, p...)
 	}
 	if x.tsSlot >= 0 {
 		for _, v := range ev.values(x.tsSlot) {
@@ -222,15 +310,29 @@ func (d *decoder) errf(format string, args ...any) error {
 }
 
 // skipSpace returns the index of the first non-blank byte at or after i.
+// NDJSON events seldom hold blanks, so the first test is the only one that
+// usually runs.
 func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+	for i < len(b) && b[i] <= ' ' && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
 		i++
 	}
 	return i
 }
 
+// quoteBits has bit 7 set in the lowest byte of x that is '"' or '\\'
+// (higher bits may be set spuriously by borrows: only the lowest one set
+// counts).
+func quoteBits(x uint64) uint64 {
+	q := x ^ (lo8 * '"')
+	s := x ^ (lo8 * '\\')
+	return ((q-lo8)&^q | (s-lo8)&^s) & hi8
+}
+
 // object reads an object whose keys are looked up under node (nil: skip).
-// The cursor is kept in a local between calls (writes through d cost).
+// The cursor is kept in a local between calls (writes through d cost). Keys
+// and the strings that no rule reads are most of an event: their commonest
+// shapes (a key under 8 bytes, a string without escapes) are handled here
+// without calls.
 func (d *decoder) object(node *trieNode) error {
 	b := d.b
 	i := skipSpace(b, d.i+1) // past '{'
@@ -244,16 +346,27 @@ func (d *decoder) object(node *trieNode) error {
 			d.i = i
 			return d.errf("expected a string key")
 		}
+		// Read the key, and kw, its first 8 bytes as trieNode.words has them.
 		var key []byte
-		if j := scanQuote(b, i+1); j >= 0 && b[j] == '"' {
-			key, i = b[i+1:j], j+1
-		} else {
+		var kw uint64
+		haveKey := false
+		if k := i + 1; k+8 <= len(b) {
+			w := binary.LittleEndian.Uint64(b[k:])
+			if m := quoteBits(w); m != 0 {
+				if l := bits.TrailingZeros64(m) / 8; b[k+l] == '"' {
+					key, kw, i, haveKey = b[k:k+l], w&(1<<(8*l)-1), k+l+1, true
+				}
+			} else if j := scanQuote(b, k+8); j >= 0 && b[j] == '"' {
+				key, kw, i, haveKey = b[k:j], w, j+1, true
+			}
+		}
+		if !haveKey { // escapes, or the end of the line is near
 			d.i = i
 			k, err := d.str()
 			if err != nil {
 				return err
 			}
-			key, i = k, d.i
+			key, kw, i = k, keyWord(k), d.i
 		}
 		i = skipSpace(b, i)
 		if i >= len(b) || b[i] != ':' {
@@ -263,61 +376,69 @@ func (d *decoder) object(node *trieNode) error {
 		i = skipSpace(b, i+1)
 		var next *trieNode
 		if node != nil && len(key) > 0 && node.first[key[0]] {
-			next = node.child(key)
-			if next == nil && bytes.IndexByte(key, '.') >= 0 {
-				// Dotted keys ({"process.name": "nc"}) address the same
-				// field as nested objects.
-				next = node
-				for k := key; next != nil; {
-					j := bytes.IndexByte(k, '.')
-					if j < 0 {
-						next = next.child(k)
-						break
-					}
-					next = next.child(k[:j])
-					k = k[j+1:]
-				}
+			if next = node.lookup(key, kw); next == nil && hasDot(key, kw) {
+				next = node.dotted(key)
 			}
 		}
-		switch {
-		case next == nil && i < len(b) && b[i] == '"':
-			// An unread string, the commonest value: skip it here.
-			j := i + 1
-			for {
-				j = scanQuote(b, j)
-				if j < 0 {
+		if i >= len(b) {
+			d.i = i
+			return d.errf("expected a value")
+		}
+		switch c := b[i]; {
+		case next != nil && c == '"' && next.slot >= 0:
+			// A string for a field: taken here when it has no escape.
+			if j := scanQuote(b, i+1); j >= 0 && b[j] == '"' {
+				d.add(next, scalar{k: kStr, s: b[i+1 : j]})
+				i = j + 1
+				break
+			}
+			d.i = i
+			if err := d.value(next, false); err != nil {
+				return err
+			}
+			i = d.i
+		case next != nil && c == '[' && next.slot >= 0:
+			j, err := d.fieldArray(i, next)
+			if err != nil {
+				return err
+			}
+			i = j
+		case next != nil:
+			d.i = i
+			if err := d.value(next, false); err != nil {
+				return err
+			}
+			i = d.i
+		case c == '"':
+			// An unread string, the commonest value: skipped here, the
+			// short ones without a call.
+			j, ok := closeInWord(b, i+1)
+			if !ok {
+				if j, ok = stringEnd(b, i+1); !ok {
 					d.i = len(b)
 					return d.errf("unterminated string")
 				}
-				if b[j] == '\\' {
-					j += 2
-					continue
-				}
-				break
 			}
 			i = j + 1
-		case next == nil && i < len(b) && (b[i] == '{' || b[i] == '['):
+		case c == '{' || c == '[':
 			end, ok := skipContainer(b, i)
 			if !ok {
 				d.i = len(b)
 				return d.errf("unexpected end of line inside a value")
 			}
 			i = end
-		case next == nil:
-			d.i = i
-			if err := d.skip(); err != nil {
-				return err
+		default:
+			// An unread number, true, false or null: only its extent
+			// matters. It ends where a delimiter starts.
+			j := i
+			for j < len(b) && !isDelim[b[j]] {
+				j++
 			}
-			if d.i == i {
+			if j == i {
+				d.i = i
 				return d.errf("expected a value")
 			}
-			i = d.i
-		default:
-			d.i = i
-			if err := d.value(next, false); err != nil {
-				return err
-			}
-			i = d.i
+			i = j
 		}
 		i = skipSpace(b, i)
 		if i >= len(b) {
@@ -337,20 +458,57 @@ func (d *decoder) object(node *trieNode) error {
 	}
 }
 
-// value reads one value for node (nil: skip it).
+// fieldArray reads the array at b[i] for a field (process.args, event.type)
+// and returns the index past it. Strings without escapes, nearly every
+// element, are taken here; anything else goes through value.
+func (d *decoder) fieldArray(i int, node *trieNode) (int, error) {
+	b := d.b
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return i + 1, nil
+	}
+	for {
+		taken := false
+		if i < len(b) && b[i] == '"' {
+			if j := scanQuote(b, i+1); j >= 0 && b[j] == '"' {
+				d.add(node, scalar{k: kStr, s: b[i+1 : j]})
+				i, taken = j+1, true
+			}
+		}
+		if !taken {
+			d.i = i
+			if err := d.value(node, true); err != nil {
+				return 0, err
+			}
+			i = d.i
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return 0, d.errf("unexpected end of line inside an array")
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+			continue
+		case ']':
+			return i + 1, nil
+		}
+		d.i = i
+		return 0, d.errf("expected ',' or ']'")
+	}
+}
+
+// isDelim marks the bytes that end a number or literal: structure, quotes
+// and blanks. It is a read-only table.
+var isDelim = [256]bool{',': true, '}': true, ']': true, ':': true, '"': true, '{': true, '[': true,
+	' ': true, '\t': true, '\n': true, '\r': true}
+
+// value reads one value for node, which is not nil: object skips the
+// values that no rule reads itself.
 func (d *decoder) value(node *trieNode, inArray bool) error {
 	if d.i >= len(d.b) {
 		return d.errf("expected a value")
-	}
-	if node == nil {
-		start := d.i
-		if err := d.skip(); err != nil {
-			return err
-		}
-		if d.i == start {
-			return d.errf("expected a value")
-		}
-		return nil
 	}
 	c := d.b[d.i]
 	switch {
@@ -462,7 +620,7 @@ func (d *decoder) value(node *trieNode, inArray bool) error {
 }
 
 func (d *decoder) add(node *trieNode, v scalar) {
-	d.ev.pending[node.slot] = append(d.ev.pending[node.slot], v)
+	d.ev.vals[node.slot] = append(d.ev.vals[node.slot], v)
 }
 
 func (d *decoder) warn(node *trieNode, what string) {
@@ -618,182 +776,88 @@ func scanQuote(b []byte, i int) int {
 	return -1
 }
 
-// skip passes over one value that no rule reads. It checks the nesting of
-// brackets and the termination of strings, not the rest of JSON's grammar.
-// The cursor lives in a local: this loop is most of the decoding time.
-func (d *decoder) skip() error {
-	b := d.b
-	i := d.i
-	if i < len(b) && (b[i] == '{' || b[i] == '[') {
-		end, ok := skipContainer(b, i)
-		if !ok {
-			d.i = len(b)
-			return d.errf("unexpected end of line inside a value")
-		}
-		d.i = end
-		return nil
-	}
-	depth := 0
-	for i < len(b) {
-		switch b[i] {
-		case '"':
-			// Find the closing quote, 8 bytes at a time (SWAR).
-			i++
-			for {
-				for ; i+8 <= len(b); i += 8 {
-					x := binary.LittleEndian.Uint64(b[i:])
-					q := x ^ (lo8 * '"')
-					e := x ^ (lo8 * '\\')
-					if m := ((q-lo8)&^q | (e-lo8)&^e) & hi8; m != 0 {
-						i += bits.TrailingZeros64(m) / 8
-						goto found
-					}
-				}
-				for ; i < len(b) && b[i] != '"' && b[i] != '\\'; i++ {
-				}
-			found:
-				if i >= len(b) {
-					d.i = i
-					return d.errf("unterminated string")
-				}
-				if b[i] == '\\' {
-					i += 2
-					continue
-				}
-				i++
-				break
-			}
-			if depth == 0 {
-				d.i = i
-				return nil
-			}
-		case '{', '[':
-			depth++
-			i++
-		case '}', ']':
-			if depth == 0 {
-				d.i = i
-				return nil // the end of the enclosing value
-			}
-			depth--
-			i++
-			if depth == 0 {
-				d.i = i
-				return nil
-			}
-		case ',', ' ', '\t', '\n', '\r', ':':
-			if depth == 0 {
-				d.i = i
-				return nil
-			}
-			i++
-		default:
-			i++
-		}
-	}
-	d.i = i
-	if depth > 0 {
-		return d.errf("unexpected end of line inside a value")
-	}
-	return nil
-}
-
-// eqMask has bit 7 of each byte of x set exactly where the byte equals the
-// byte that pat repeats.
-func eqMask(x, pat uint64) uint64 {
-	t := x ^ pat
-	return ^(((t & 0x7f7f7f7f7f7f7f7f) + 0x7f7f7f7f7f7f7f7f) | t) & hi8
-}
-
 // skipContainer returns the index just past the object or array that
-// starts at b[i], 8 bytes at a time: a prefix XOR of the quote positions
-// tells which bytes are inside strings, and only brackets outside strings
-// change the depth, so a word without them costs a few instructions and no
-// branch. Words with a backslash take a byte-by-byte path.
+// starts at b[i]. Brackets outside strings change the depth; strings are
+// skipped 8 bytes at a time (SWAR). On generated events this measured
+// about 15% faster than a fully word-at-a-time bracket count (prefix XOR
+// of the quote mask, about 55 operations per word whatever the bytes):
+// the strings of ECS events are long enough that skipping them whole wins.
 func skipContainer(b []byte, i int) (int, bool) {
 	depth := 0
-	inStr := uint64(0) // 1: the previous byte was inside a string
-	esc := false       // the next byte is escaped
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		if esc || eqMask(x, lo8*'\\') != 0 {
-			for k := i; k < i+8; k++ {
-				c := b[k]
-				switch {
-				case esc:
-					esc = false
-				case inStr == 1:
-					if c == '\\' {
-						esc = true
-					} else if c == '"' {
-						inStr = 0
-					}
-				case c == '"':
-					inStr = 1
-				case c == '{' || c == '[':
-					depth++
-				case c == '}' || c == ']':
-					depth--
-					if depth == 0 {
-						return k + 1, true
-					}
+	for i < len(b) {
+		c := b[i]
+		if c != '"' {
+			i++
+			// '[' | 0x20 is '{' and ']' | 0x20 is '}', and no other byte
+			// maps to either: one compare finds both kinds of bracket.
+			switch c | 0x20 {
+			case '{':
+				depth++
+			case '}':
+				depth--
+				if depth == 0 {
+					return i, true
 				}
 			}
 			continue
 		}
-		q := eqMask(x, lo8*'"')
-		p := q
-		p ^= p << 8
-		p ^= p << 16
-		p ^= p << 32
-		p ^= -inStr & hi8 // flip when the word starts inside a string
-		inStr = p >> 63
-		// '[' | 0x20 is '{' and ']' | 0x20 is '}', and no other byte maps
-		// to either: one compare finds both kinds of bracket.
-		y := x | lo8*0x20
-		open := eqMask(y, lo8*'{') &^ p
-		closing := eqMask(y, lo8*'}') &^ p
-		// When the closes cannot bring the depth to zero, order does not
-		// matter: count instead of walking the bits.
-		if nc := bits.OnesCount64(closing); depth > nc {
-			depth += bits.OnesCount64(open) - nc
-			continue
-		}
-		for m := open | closing; m != 0; m &= m - 1 {
-			bit := m & -m
-			if open&bit != 0 {
-				depth++
-				continue
-			}
-			depth--
-			if depth == 0 {
-				return i + bits.TrailingZeros64(bit)/8 + 1, true
+		// A string: most end within their first 8 bytes (closeInWord is
+		// inlined: no call for them).
+		j, ok := closeInWord(b, i+1)
+		if !ok {
+			if j, ok = stringEnd(b, i+1); !ok {
+				return len(b), false
 			}
 		}
-	}
-	for ; i < len(b); i++ {
-		c := b[i]
-		switch {
-		case esc:
-			esc = false
-		case inStr == 1:
-			if c == '\\' {
-				esc = true
-			} else if c == '"' {
-				inStr = 0
-			}
-		case c == '"':
-			inStr = 1
-		case c == '{' || c == '[':
-			depth++
-		case c == '}' || c == ']':
-			depth--
-			if depth == 0 {
-				return i + 1, true
-			}
+		i = j + 1
+		// The commonest continuations, `":"` and `","`, lead straight to
+		// the next string.
+		if i+1 < len(b) && (b[i] == ':' || b[i] == ',') && b[i+1] == '"' {
+			i++
 		}
 	}
 	return len(b), false
+}
+
+// closeInWord returns the index of the quote that closes the string whose
+// contents start at b[j], when that quote is within the next 8 bytes and
+// no backslash comes first.
+func closeInWord(b []byte, j int) (int, bool) {
+	if j+8 <= len(b) {
+		if m := quoteBits(binary.LittleEndian.Uint64(b[j:])); m != 0 {
+			if k := j + bits.TrailingZeros64(m)/8; b[k] == '"' {
+				return k, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// stringEnd returns the index of the quote that closes the string whose
+// contents start at b[j], 8 bytes at a time.
+func stringEnd(b []byte, j int) (int, bool) {
+	for {
+		if j+8 <= len(b) {
+			m := quoteBits(binary.LittleEndian.Uint64(b[j:]))
+			if m == 0 {
+				j += 8
+				continue
+			}
+			j += bits.TrailingZeros64(m) / 8
+		} else {
+			for j < len(b) && b[j] != '"' && b[j] != '\\' {
+				j++
+			}
+			if j >= len(b) {
+				return len(b), false
+			}
+		}
+		if b[j] == '\\' {
+			j += 2 // the escaped byte cannot end the string
+			continue
+		}
+		return j, true
+	}
 }
 
 func (d *decoder) hex4() (rune, bool) {

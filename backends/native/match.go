@@ -278,6 +278,11 @@ func hasSuffixIn(rev []string, s []byte) bool {
 	return false
 }
 
+// exactOnly reports whether every pattern is a literal string (ps.exact).
+func (ps *patternSet) exactOnly() bool {
+	return !ps.any && len(ps.prefixes) == 0 && len(ps.suffixes) == 0 && len(ps.general) == 0
+}
+
 func (ps *patternSet) match(s []byte) bool {
 	if ps.any {
 		return true

@@ -2,6 +2,7 @@ package native
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"regexp"
 	"strings"
@@ -441,6 +442,60 @@ func TestDifferential(t *testing.T) {
 			}
 			if want := oracle(e, doc) == tTrue; got != want {
 				t.Fatalf("case %d: %s on %s: evaluator %v, oracle %v", i, ir.PrintExpr(e), line, got, want)
+			}
+		}
+	}
+}
+
+// TestDifferentialManyRules: random rules compiled together, so that they
+// share memoised leaves, value dictionaries and rule indexes, each match
+// exactly the events the oracle says. Half the rules start with a string
+// `in` on a common field, which the indexes gate on.
+func TestDifferentialManyRules(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 99))
+	batches := 60
+	if testing.Short() {
+		batches = 10
+	}
+	for b := range batches {
+		var rules []*ir.Rule
+		var exprs []ir.Expr
+		for i := range 40 {
+			e := randExpr(r, 3)
+			if i%2 == 0 {
+				var vals []ir.Value
+				for range 1 + r.IntN(3) {
+					vals = append(vals, ir.StringValue(rWords[r.IntN(len(rWords))]))
+				}
+				gate := &ir.In{X: randField(r), Values: vals}
+				if r.IntN(2) == 0 {
+					e = and(gate, e)
+				} else {
+					e = or(and(gate, e), &ir.In{X: gate.X, Values: vals[:1]})
+				}
+			}
+			exprs = append(exprs, e)
+			rules = append(rules, rule(fmt.Sprint("r", i), evq("any", e)))
+		}
+		prog, diags := Compile(rules, Options{})
+		if diags.HasErrors() {
+			t.Fatalf("compile: %v", diags)
+		}
+		if b == 0 && len(prog.indexes) == 0 {
+			t.Fatal("no rule index was built: the test does not exercise them")
+		}
+		eng := prog.NewEngine()
+		for range 50 {
+			doc := randEvent(r)
+			line, _ := json.Marshal(doc)
+			got := make([]bool, len(rules))
+			if err := eng.Process(line, func(m Match) { got[m.Rule] = true }); err != nil {
+				t.Fatalf("process %s: %v", line, err)
+			}
+			for i, e := range exprs {
+				if want := oracle(e, doc) == tTrue; got[i] != want {
+					t.Fatalf("batch %d rule %d: %s on %s: evaluator %v, oracle %v", b, i, ir.PrintExpr(e), line, got[i], want)
+				}
 			}
 		}
 	}
