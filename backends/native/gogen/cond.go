@@ -243,9 +243,120 @@ func (g *gen) leaf(e ir.Expr) string {
 	if !ok {
 		name = fmt.Sprintf("p%d", len(g.leafByID))
 		g.leafByID[body] = name
-		fmt.Fprintf(&g.leaves, "// %s: %s\nfunc %s(ev *event) bool {\n%s}\n\n", name, oneLine(ir.PrintExpr(e)), name, body)
+		g.leafText[name] = oneLine(ir.PrintExpr(e))
+		fmt.Fprintf(&g.leaves, "// %s: %s\n%sfunc %s(ev *event) bool {\n%s}\n\n", name, g.leafText[name], leafDocMark+name+leafDocEnd, name, body)
 	}
-	return name + "(ev)"
+	if g.leafUsers[name] == nil {
+		g.leafUsers[name] = map[string]bool{}
+	}
+	if !g.leafUsers[name][g.curFunc] {
+		g.leafUsers[name][g.curFunc] = true
+		g.leafOrder[g.curFunc] = append(g.leafOrder[g.curFunc], name)
+	}
+	// A marker: resolved by memoize once every condition is written,
+	// when it is known which predicates several conditions share.
+	return leafMark + name + leafEnd
+}
+
+// Markers of predicate calls and of their doc lines in the generated text,
+// resolved by memoize.
+const (
+	leafMark    = "\x01"
+	leafEnd     = "\x02"
+	leafDocMark = "\x03"
+	leafDocEnd  = "\x04"
+)
+
+// memoize resolves the predicate markers: a predicate that two or more
+// conditions use is evaluated at most once per event, through a memo
+// function (mN) that records its result in the event; the others are
+// called directly. It returns the conditions and predicates texts and the
+// number of memo entries.
+func (g *gen) memoize(conds, leaves string) (string, string, int) {
+	users := func(name string) []string {
+		var out []string
+		for f := range g.leafUsers[name] {
+			out = append(out, f)
+		}
+		sort.Slice(out, func(a, b int) bool { return funcLess(out[a], out[b]) })
+		return out
+	}
+	memo := map[string]int{}
+	var order []string
+	for _, f := range g.funcs {
+		for _, name := range g.leafOrder[f] {
+			if _, ok := memo[name]; !ok && len(g.leafUsers[name]) > 1 {
+				memo[name] = len(order)
+				order = append(order, name)
+			}
+		}
+	}
+	var memoFuncs strings.Builder
+	for k, name := range order {
+		us := users(name)
+		who := strings.Join(us, ", ")
+		if len(us) > 4 {
+			who = fmt.Sprintf("%s and %d more", strings.Join(us[:3], ", "), len(us)-3)
+		}
+		fmt.Fprintf(&memoFuncs, "// m%d is %s (%s) evaluated once per event: %s share it.\nfunc m%d(ev *event) bool {\nif m := ev.memo[%d]; m != 0 {\nreturn m == 2\n}\nreturn ev.memoize(%d, %s(ev))\n}\n\n", k, name, g.leafText[name], who, k, k, k, name)
+	}
+	call := func(s string) string {
+		var b strings.Builder
+		for {
+			i := strings.Index(s, leafMark)
+			if i < 0 {
+				b.WriteString(s)
+				return b.String()
+			}
+			j := strings.Index(s[i:], leafEnd) + i
+			name := s[i+len(leafMark) : j]
+			b.WriteString(s[:i])
+			if k, ok := memo[name]; ok {
+				fmt.Fprintf(&b, "m%d(ev)", k)
+			} else {
+				b.WriteString(name + "(ev)")
+			}
+			s = s[j+len(leafEnd):]
+		}
+	}
+	doc := func(s string) string {
+		var b strings.Builder
+		for {
+			i := strings.Index(s, leafDocMark)
+			if i < 0 {
+				b.WriteString(s)
+				return b.String()
+			}
+			j := strings.Index(s[i:], leafDocEnd) + i
+			name := s[i+len(leafDocMark) : j]
+			b.WriteString(s[:i])
+			if k, ok := memo[name]; ok {
+				fmt.Fprintf(&b, "//\n// Shared: called through m%d.\n", k)
+			}
+			s = s[j+len(leafDocEnd):]
+		}
+	}
+	return call(conds), memoFuncs.String() + doc(leaves), len(order)
+}
+
+// funcLess orders condition function names as they were written (rule2
+// before rule10, rule2 before rule2Stage0).
+func funcLess(a, b string) bool {
+	na, ra := splitNum(strings.TrimPrefix(a, "rule"))
+	nb, rb := splitNum(strings.TrimPrefix(b, "rule"))
+	if na != nb {
+		return na < nb
+	}
+	return ra < rb
+}
+
+func splitNum(s string) (int, string) {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	n, _ := strconv.Atoi(s[:i])
+	return n, s[i:]
 }
 
 // foldString is the runtime's case folding (appendFold), applied to
@@ -490,7 +601,6 @@ func (g *gen) matchBody(f *ir.Field, x *ir.Match) string {
 		return "return false // an ip is not a string: no pattern matches it\n"
 	}
 	var tests []string
-	subject := "v.s"
 	if x.Kind == ir.Regex {
 		for _, p := range x.Patterns {
 			t, err := translateLucene(p, x.CaseInsensitive)
@@ -501,9 +611,6 @@ func (g *gen) matchBody(f *ir.Field, x *ir.Match) string {
 			tests = append(tests, re+".MatchString(s)")
 		}
 		return fmt.Sprintf("for _, v := range ev.slots[%d] {\nif v.k != kStr {\ncontinue\n}\ns := v.s\nif %s {\nreturn true\n}\n}\nreturn false\n", s, strings.Join(tests, " ||\n"))
-	}
-	if x.CaseInsensitive {
-		subject = "ev.folded(v.s)"
 	}
 	var exact []string
 	seen := map[string]bool{}
@@ -536,7 +643,12 @@ func (g *gen) matchBody(f *ir.Field, x *ir.Match) string {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "for _, v := range ev.slots[%d] {\nif v.k != kStr {\ncontinue\n}\ns := %s\n", s, subject)
+	if x.CaseInsensitive {
+		// The folded strings are computed once per event per field.
+		fmt.Fprintf(&b, "for _, s := range ev.foldedStrs(%d) {\n", s)
+	} else {
+		fmt.Fprintf(&b, "for _, v := range ev.slots[%d] {\nif v.k != kStr {\ncontinue\n}\ns := v.s\n", s)
+	}
 	if len(exact) > 0 {
 		fmt.Fprintf(&b, "switch s {\ncase %s:\nreturn true\n}\n", quoteCases(exact))
 	}

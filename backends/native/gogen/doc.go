@@ -14,8 +14,14 @@
 //   - rules.go: the API (Rule, Rules, Alert, Matcher, NewMatcher, Match,
 //     Flush), one condition function per rule and per sequence stage with
 //     the rule's EQL in its doc comment, one function per distinct
-//     predicate, the sequence and sample plans, and the field trie of
-//     exactly the fields the rules read;
+//     predicate (memoized per event when several conditions share it), the
+//     sequence and sample plans, the field trie of exactly the fields the
+//     rules read, and the extractor's object readers generated for exactly
+//     those fields: one function per object on a referenced path, matching
+//     its keys with a switch on the referenced names and skipping every
+//     other value unread (escaped and dotted keys, and values of
+//     unexpected types, take the runtime's generic paths, so the readers
+//     read exactly what a generic trie walk reads);
 //   - runtime.go: the run-time support, copied from package genrt: the
 //     extractor over raw JSON bytes (nested objects and dotted keys alike,
 //     arrays flattened, strings unescaped, buffers reused: no allocation

@@ -220,10 +220,17 @@ type gen struct {
 	samples  []string
 	pipes    []string
 	imports  map[string]bool
+	// Which condition functions use which predicates, for memoize.
+	curFunc   string
+	funcs     []string // condition functions, in order
+	leafUsers map[string]map[string]bool
+	leafOrder map[string][]string // per function, its predicates in order
+	leafText  map[string]string
 }
 
 func newGen(rules []*ir.Rule) *gen {
-	g := &gen{slots: map[string]int{}, leafByID: map[string]string{}, imports: map[string]bool{}, tsSlot: -1}
+	g := &gen{slots: map[string]int{}, leafByID: map[string]string{}, imports: map[string]bool{}, tsSlot: -1,
+		leafUsers: map[string]map[string]bool{}, leafOrder: map[string][]string{}, leafText: map[string]string{}}
 	var paths []string
 	needTS := false
 	for _, r := range rules {
@@ -363,6 +370,8 @@ func (g *gen) sequence(i int, name string, r *ir.Rule, q *ir.Sequence) {
 // condFunc writes `func name(ev *event) bool` for an event query, with the
 // query's EQL in its doc comment.
 func (g *gen) condFunc(name string, r *ir.Rule, q *ir.EventQuery, what string) {
+	g.curFunc = name
+	g.funcs = append(g.funcs, name)
 	fmt.Fprintf(&g.conds, "// %s is %s%s: %s.\n//\n", name, what, oneLine(r.Meta.File), oneLine(r.Meta.Name))
 	for _, l := range strings.Split(ir.Print(stripPipes(q)), "\n") {
 		g.conds.WriteString("//\t" + oneLine(l) + "\n")
@@ -414,6 +423,7 @@ func (g *gen) rulesFile(header, pkg string, rules []*ir.Rule) []byte {
 		b.WriteString(strconv.Quote(k) + "\n")
 	}
 	b.WriteString(")\n\n")
+	conds, leaves, nmemo := g.memoize(g.conds.String(), g.leaves.String())
 	b.WriteString(apiSrc)
 	b.WriteString("\n// Rules are the generated rules, in the order eqlx was given them;\n// Alert.Rule points into it.\nvar Rules = []Rule{\n")
 	for _, r := range rules {
@@ -431,7 +441,7 @@ func (g *gen) rulesFile(header, pkg string, rules []*ir.Rule) []byte {
 	b.WriteString("// newProgram plans the rules: conditions in rule order, sequence and\n// sample state machines, pipes, and the field extractor.\n")
 	b.WriteString("func newProgram(maxState int) *program {\nreturn &program{\n")
 	fmt.Fprintf(&b, "ext: extractor{nodes: trieNodes[:], child: trieChild, tsSlot: %d},\n", g.tsSlot)
-	fmt.Fprintf(&b, "nslots: %d,\nnrules: %d,\nmaxState: maxState,\n", len(g.paths), len(rules))
+	fmt.Fprintf(&b, "nslots: %d,\nnmemo: %d,\nnrules: %d,\nmaxState: maxState,\n", len(g.paths), nmemo, len(rules))
 	b.WriteString("events: []eventRule{\n")
 	for _, e := range g.events {
 		b.WriteString(e + ",\n")
@@ -457,7 +467,7 @@ func (g *gen) rulesFile(header, pkg string, rules []*ir.Rule) []byte {
 
 	b.WriteString(g.trie())
 	b.WriteString("\n// ---- Rule conditions ----\n\n")
-	b.WriteString(g.conds.String())
+	b.WriteString(conds)
 	b.WriteString("// ---- Predicates, shared by the conditions ----\n\n")
 	if len(g.vars) > 0 {
 		b.WriteString("var (\n")
@@ -466,7 +476,7 @@ func (g *gen) rulesFile(header, pkg string, rules []*ir.Rule) []byte {
 		}
 		b.WriteString(")\n\n")
 	}
-	b.WriteString(g.leaves.String())
+	b.WriteString(leaves)
 	return gofmt(b.String())
 }
 
@@ -632,5 +642,135 @@ func (g *gen) trie() string {
 		b.WriteString("}\n")
 	}
 	b.WriteString("}\nreturn -1\n}\n")
+	b.WriteString(readers(len(nodes), func(i int) (string, int, map[string]int, []string) {
+		n := nodes[i]
+		return n.path, n.slot, n.children, n.names
+	}))
+	return b.String()
+}
+
+// readers writes the extractor's object readers: for each trie node with
+// children, a loop over the object's keys that matches them with a switch
+// on exactly the names referenced there and skips every other value
+// unread. Keys with escapes or dots, and values of unexpected types, go
+// through the runtime's generic paths, so the readers read exactly what
+// the generic trie walk reads.
+func readers(n int, node func(i int) (path string, slot int, children map[string]int, names []string)) string {
+	var b strings.Builder
+	inner := func(i int) bool {
+		_, _, ch, _ := node(i)
+		return len(ch) > 0
+	}
+	b.WriteString("\n// readObject reads an object on a referenced path (the extractor's\n// object reader): one generated function per trie node with children.\n")
+	b.WriteString("func readObject(d *decoder, node int32) error {\nswitch node {\n")
+	for i := range n {
+		if inner(i) {
+			fmt.Fprintf(&b, "case %d:\nreturn d.obj%d()\n", i, i)
+		}
+	}
+	b.WriteString("}\nreturn d.objectGeneric(node)\n}\n")
+	for i := range n {
+		if !inner(i) {
+			continue
+		}
+		path, _, children, names := node(i)
+		what := "the event"
+		if path != "" {
+			what = oneLine(path)
+		}
+		names = slices.Clone(names)
+		sort.Strings(names)
+		fmt.Fprintf(&b, "\n// obj%d reads the object at %s (node %d) at d.i.\nfunc (d *decoder) obj%d() error {\n", i, what, i, i)
+		b.WriteString(`b := d.b
+i := skipSpace(b, d.i+1)
+if i < len(b) && b[i] == '}' {
+d.i = i + 1
+return nil
+}
+for {
+i = skipSpace(b, i)
+if i >= len(b) || b[i] != '"' {
+d.i = i
+return d.errf("expected a string key")
+}
+next := int32(-1)
+j := i + 1 + keyStop8(b, i+1)
+if j > i+8 {
+// Past the first word. Within 8 bytes of the end of the line this
+// finds nothing, and slowKey reads the key.
+j = scanKey(b, min(j, len(b)))
+}
+if j >= 0 && b[j] == '"' {
+switch view(b[i+1 : j]) {
+`)
+		for _, name := range names {
+			fmt.Fprintf(&b, "case %s:\nnext = %d\n", strconv.Quote(name), children[name])
+		}
+		fmt.Fprintf(&b, `}
+i = j + 1
+} else {
+var err error
+if next, i, err = d.slowKey(%d, i); err != nil {
+return err
+}
+}
+i = skipSpace(b, i)
+if i >= len(b) || b[i] != ':' {
+d.i = i
+return d.errf("expected ':' after a key")
+}
+i = skipSpace(b, i+1)
+var err error
+switch next {
+case -1:
+if i < len(b) && b[i] == '"' {
+// An unread string without escapes, the commonest value.
+j := i + 1 + quoteStop8(b, i+1)
+if j > i+8 {
+j = scanQuote(b, min(j, len(b)))
+}
+if j >= 0 && b[j] == '"' {
+i = j + 1
+break
+}
+}
+i, err = d.skipUnread(i)
+`, i)
+		var kids []int
+		for _, name := range names {
+			kids = append(kids, children[name])
+		}
+		sort.Ints(kids)
+		for _, c := range kids {
+			if !inner(c) {
+				continue
+			}
+			fmt.Fprintf(&b, "case %d:\nif i < len(b) && b[i] == '{' {\nd.i = i\nerr = d.obj%d()\ni = d.i\n} else {\ni, err = d.leaf(i, %d)\n}\n", c, c, c)
+		}
+		b.WriteString(`default:
+i, err = d.leaf(i, next)
+}
+if err != nil {
+return err
+}
+i = skipSpace(b, i)
+if i >= len(b) {
+d.i = i
+return d.errf("unexpected end of line inside an object")
+}
+switch b[i] {
+case ',':
+i++
+continue
+case '}':
+d.i = i + 1
+return nil
+}
+d.i = i
+return d.errf("expected ',' or '}'")
+}
+}
+`)
+	}
 	return b.String()
 }

@@ -148,3 +148,33 @@ func TestCheckPackage(t *testing.T) {
 		}
 	}
 }
+
+// TestReadersAndMemosCompile: a field that is both a value and an object
+// on another field's path, top-level fields, and predicates shared by
+// several rules (memoized) give a package that type-checks, with one
+// reader per object on a referenced path and one memo per shared
+// predicate.
+func TestReadersAndMemosCompile(t *testing.T) {
+	shared := &ir.In{X: field("event.action"), Values: []ir.Value{str("exec")}}
+	rules := []*ir.Rule{
+		eventRule("a.toml", "a", &ir.And{Terms: []ir.Expr{shared, &ir.Not{X: &ir.IsNull{X: field("process.parent")}}}}),
+		eventRule("b.toml", "b", &ir.And{Terms: []ir.Expr{shared, &ir.In{X: field("process.parent.name"), Values: []ir.Value{str("x")}}}}),
+		eventRule("c.toml", "c", &ir.In{X: field("message"), Values: []ir.Value{str("m")}}),
+	}
+	files, rep := Generate(rules, Options{})
+	for _, rr := range rep.Rules {
+		if rr.Fidelity != ir.Exact {
+			t.Fatalf("%s: %v %v", rr.File, rr.Fidelity, rr.Reasons)
+		}
+	}
+	typeCheck(t, files)
+	src := string(files[1].Data)
+	// Objects: the event, event, process, process.parent.
+	if n := strings.Count(src, "func (d *decoder) obj"); n != 4 {
+		t.Errorf("%d object readers, want 4", n)
+	}
+	// Shared: the category test and event.action == "exec".
+	if n := strings.Count(src, "evaluated once per event:"); n != 2 {
+		t.Errorf("%d memoized predicates, want 2", n)
+	}
+}

@@ -246,6 +246,7 @@ func newProgram(maxState int) *program {
 	return &program{
 		ext:      extractor{nodes: trieNodes[:], child: trieChild, tsSlot: 0},
 		nslots:   21,
+		nmemo:    19,
 		nrules:   15,
 		maxState: maxState,
 		events: []eventRule{
@@ -496,6 +497,926 @@ func trieChild(node int32, name string) int32 {
 	return -1
 }
 
+// readObject reads an object on a referenced path (the extractor's
+// object reader): one generated function per trie node with children.
+func readObject(d *decoder, node int32) error {
+	switch node {
+	case 0:
+		return d.obj0()
+	case 2:
+		return d.obj2()
+	case 4:
+		return d.obj4()
+	case 8:
+		return d.obj8()
+	case 9:
+		return d.obj9()
+	case 11:
+		return d.obj11()
+	case 13:
+		return d.obj13()
+	case 15:
+		return d.obj15()
+	case 21:
+		return d.obj21()
+	case 29:
+		return d.obj29()
+	}
+	return d.objectGeneric(node)
+}
+
+// obj0 reads the object at the event (node 0) at d.i.
+func (d *decoder) obj0() error {
+	b := d.b
+	i := skipSpace(b, d.i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
+		return nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			d.i = i
+			return d.errf("expected a string key")
+		}
+		next := int32(-1)
+		j := i + 1 + keyStop8(b, i+1)
+		if j > i+8 {
+			// Past the first word. Within 8 bytes of the end of the line this
+			// finds nothing, and slowKey reads the key.
+			j = scanKey(b, min(j, len(b)))
+		}
+		if j >= 0 && b[j] == '"' {
+			switch view(b[i+1 : j]) {
+			case "@timestamp":
+				next = 1
+			case "container":
+				next = 2
+			case "event":
+				next = 4
+			case "host":
+				next = 8
+			case "process":
+				next = 11
+			case "user":
+				next = 29
+			}
+			i = j + 1
+		} else {
+			var err error
+			if next, i, err = d.slowKey(0, i); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			d.i = i
+			return d.errf("expected ':' after a key")
+		}
+		i = skipSpace(b, i+1)
+		var err error
+		switch next {
+		case -1:
+			if i < len(b) && b[i] == '"' {
+				// An unread string without escapes, the commonest value.
+				j := i + 1 + quoteStop8(b, i+1)
+				if j > i+8 {
+					j = scanQuote(b, min(j, len(b)))
+				}
+				if j >= 0 && b[j] == '"' {
+					i = j + 1
+					break
+				}
+			}
+			i, err = d.skipUnread(i)
+		case 2:
+			if i < len(b) && b[i] == '{' {
+				d.i = i
+				err = d.obj2()
+				i = d.i
+			} else {
+				i, err = d.leaf(i, 2)
+			}
+		case 4:
+			if i < len(b) && b[i] == '{' {
+				d.i = i
+				err = d.obj4()
+				i = d.i
+			} else {
+				i, err = d.leaf(i, 4)
+			}
+		case 8:
+			if i < len(b) && b[i] == '{' {
+				d.i = i
+				err = d.obj8()
+				i = d.i
+			} else {
+				i, err = d.leaf(i, 8)
+			}
+		case 11:
+			if i < len(b) && b[i] == '{' {
+				d.i = i
+				err = d.obj11()
+				i = d.i
+			} else {
+				i, err = d.leaf(i, 11)
+			}
+		case 29:
+			if i < len(b) && b[i] == '{' {
+				d.i = i
+				err = d.obj29()
+				i = d.i
+			} else {
+				i, err = d.leaf(i, 29)
+			}
+		default:
+			i, err = d.leaf(i, next)
+		}
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return d.errf("unexpected end of line inside an object")
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '}':
+			d.i = i + 1
+			return nil
+		}
+		d.i = i
+		return d.errf("expected ',' or '}'")
+	}
+}
+
+// obj2 reads the object at container (node 2) at d.i.
+func (d *decoder) obj2() error {
+	b := d.b
+	i := skipSpace(b, d.i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
+		return nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			d.i = i
+			return d.errf("expected a string key")
+		}
+		next := int32(-1)
+		j := i + 1 + keyStop8(b, i+1)
+		if j > i+8 {
+			// Past the first word. Within 8 bytes of the end of the line this
+			// finds nothing, and slowKey reads the key.
+			j = scanKey(b, min(j, len(b)))
+		}
+		if j >= 0 && b[j] == '"' {
+			switch view(b[i+1 : j]) {
+			case "id":
+				next = 3
+			}
+			i = j + 1
+		} else {
+			var err error
+			if next, i, err = d.slowKey(2, i); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			d.i = i
+			return d.errf("expected ':' after a key")
+		}
+		i = skipSpace(b, i+1)
+		var err error
+		switch next {
+		case -1:
+			if i < len(b) && b[i] == '"' {
+				// An unread string without escapes, the commonest value.
+				j := i + 1 + quoteStop8(b, i+1)
+				if j > i+8 {
+					j = scanQuote(b, min(j, len(b)))
+				}
+				if j >= 0 && b[j] == '"' {
+					i = j + 1
+					break
+				}
+			}
+			i, err = d.skipUnread(i)
+		default:
+			i, err = d.leaf(i, next)
+		}
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return d.errf("unexpected end of line inside an object")
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '}':
+			d.i = i + 1
+			return nil
+		}
+		d.i = i
+		return d.errf("expected ',' or '}'")
+	}
+}
+
+// obj4 reads the object at event (node 4) at d.i.
+func (d *decoder) obj4() error {
+	b := d.b
+	i := skipSpace(b, d.i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
+		return nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			d.i = i
+			return d.errf("expected a string key")
+		}
+		next := int32(-1)
+		j := i + 1 + keyStop8(b, i+1)
+		if j > i+8 {
+			// Past the first word. Within 8 bytes of the end of the line this
+			// finds nothing, and slowKey reads the key.
+			j = scanKey(b, min(j, len(b)))
+		}
+		if j >= 0 && b[j] == '"' {
+			switch view(b[i+1 : j]) {
+			case "action":
+				next = 5
+			case "category":
+				next = 6
+			case "type":
+				next = 7
+			}
+			i = j + 1
+		} else {
+			var err error
+			if next, i, err = d.slowKey(4, i); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			d.i = i
+			return d.errf("expected ':' after a key")
+		}
+		i = skipSpace(b, i+1)
+		var err error
+		switch next {
+		case -1:
+			if i < len(b) && b[i] == '"' {
+				// An unread string without escapes, the commonest value.
+				j := i + 1 + quoteStop8(b, i+1)
+				if j > i+8 {
+					j = scanQuote(b, min(j, len(b)))
+				}
+				if j >= 0 && b[j] == '"' {
+					i = j + 1
+					break
+				}
+			}
+			i, err = d.skipUnread(i)
+		default:
+			i, err = d.leaf(i, next)
+		}
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return d.errf("unexpected end of line inside an object")
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '}':
+			d.i = i + 1
+			return nil
+		}
+		d.i = i
+		return d.errf("expected ',' or '}'")
+	}
+}
+
+// obj8 reads the object at host (node 8) at d.i.
+func (d *decoder) obj8() error {
+	b := d.b
+	i := skipSpace(b, d.i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
+		return nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			d.i = i
+			return d.errf("expected a string key")
+		}
+		next := int32(-1)
+		j := i + 1 + keyStop8(b, i+1)
+		if j > i+8 {
+			// Past the first word. Within 8 bytes of the end of the line this
+			// finds nothing, and slowKey reads the key.
+			j = scanKey(b, min(j, len(b)))
+		}
+		if j >= 0 && b[j] == '"' {
+			switch view(b[i+1 : j]) {
+			case "os":
+				next = 9
+			}
+			i = j + 1
+		} else {
+			var err error
+			if next, i, err = d.slowKey(8, i); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			d.i = i
+			return d.errf("expected ':' after a key")
+		}
+		i = skipSpace(b, i+1)
+		var err error
+		switch next {
+		case -1:
+			if i < len(b) && b[i] == '"' {
+				// An unread string without escapes, the commonest value.
+				j := i + 1 + quoteStop8(b, i+1)
+				if j > i+8 {
+					j = scanQuote(b, min(j, len(b)))
+				}
+				if j >= 0 && b[j] == '"' {
+					i = j + 1
+					break
+				}
+			}
+			i, err = d.skipUnread(i)
+		case 9:
+			if i < len(b) && b[i] == '{' {
+				d.i = i
+				err = d.obj9()
+				i = d.i
+			} else {
+				i, err = d.leaf(i, 9)
+			}
+		default:
+			i, err = d.leaf(i, next)
+		}
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return d.errf("unexpected end of line inside an object")
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '}':
+			d.i = i + 1
+			return nil
+		}
+		d.i = i
+		return d.errf("expected ',' or '}'")
+	}
+}
+
+// obj9 reads the object at host.os (node 9) at d.i.
+func (d *decoder) obj9() error {
+	b := d.b
+	i := skipSpace(b, d.i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
+		return nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			d.i = i
+			return d.errf("expected a string key")
+		}
+		next := int32(-1)
+		j := i + 1 + keyStop8(b, i+1)
+		if j > i+8 {
+			// Past the first word. Within 8 bytes of the end of the line this
+			// finds nothing, and slowKey reads the key.
+			j = scanKey(b, min(j, len(b)))
+		}
+		if j >= 0 && b[j] == '"' {
+			switch view(b[i+1 : j]) {
+			case "type":
+				next = 10
+			}
+			i = j + 1
+		} else {
+			var err error
+			if next, i, err = d.slowKey(9, i); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			d.i = i
+			return d.errf("expected ':' after a key")
+		}
+		i = skipSpace(b, i+1)
+		var err error
+		switch next {
+		case -1:
+			if i < len(b) && b[i] == '"' {
+				// An unread string without escapes, the commonest value.
+				j := i + 1 + quoteStop8(b, i+1)
+				if j > i+8 {
+					j = scanQuote(b, min(j, len(b)))
+				}
+				if j >= 0 && b[j] == '"' {
+					i = j + 1
+					break
+				}
+			}
+			i, err = d.skipUnread(i)
+		default:
+			i, err = d.leaf(i, next)
+		}
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return d.errf("unexpected end of line inside an object")
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '}':
+			d.i = i + 1
+			return nil
+		}
+		d.i = i
+		return d.errf("expected ',' or '}'")
+	}
+}
+
+// obj11 reads the object at process (node 11) at d.i.
+func (d *decoder) obj11() error {
+	b := d.b
+	i := skipSpace(b, d.i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
+		return nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			d.i = i
+			return d.errf("expected a string key")
+		}
+		next := int32(-1)
+		j := i + 1 + keyStop8(b, i+1)
+		if j > i+8 {
+			// Past the first word. Within 8 bytes of the end of the line this
+			// finds nothing, and slowKey reads the key.
+			j = scanKey(b, min(j, len(b)))
+		}
+		if j >= 0 && b[j] == '"' {
+			switch view(b[i+1 : j]) {
+			case "args":
+				next = 12
+			case "entry_leader":
+				next = 13
+			case "executable":
+				next = 18
+			case "interactive":
+				next = 19
+			case "name":
+				next = 20
+			case "parent":
+				next = 21
+			case "pid":
+				next = 27
+			case "working_directory":
+				next = 28
+			}
+			i = j + 1
+		} else {
+			var err error
+			if next, i, err = d.slowKey(11, i); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			d.i = i
+			return d.errf("expected ':' after a key")
+		}
+		i = skipSpace(b, i+1)
+		var err error
+		switch next {
+		case -1:
+			if i < len(b) && b[i] == '"' {
+				// An unread string without escapes, the commonest value.
+				j := i + 1 + quoteStop8(b, i+1)
+				if j > i+8 {
+					j = scanQuote(b, min(j, len(b)))
+				}
+				if j >= 0 && b[j] == '"' {
+					i = j + 1
+					break
+				}
+			}
+			i, err = d.skipUnread(i)
+		case 13:
+			if i < len(b) && b[i] == '{' {
+				d.i = i
+				err = d.obj13()
+				i = d.i
+			} else {
+				i, err = d.leaf(i, 13)
+			}
+		case 21:
+			if i < len(b) && b[i] == '{' {
+				d.i = i
+				err = d.obj21()
+				i = d.i
+			} else {
+				i, err = d.leaf(i, 21)
+			}
+		default:
+			i, err = d.leaf(i, next)
+		}
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return d.errf("unexpected end of line inside an object")
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '}':
+			d.i = i + 1
+			return nil
+		}
+		d.i = i
+		return d.errf("expected ',' or '}'")
+	}
+}
+
+// obj13 reads the object at process.entry_leader (node 13) at d.i.
+func (d *decoder) obj13() error {
+	b := d.b
+	i := skipSpace(b, d.i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
+		return nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			d.i = i
+			return d.errf("expected a string key")
+		}
+		next := int32(-1)
+		j := i + 1 + keyStop8(b, i+1)
+		if j > i+8 {
+			// Past the first word. Within 8 bytes of the end of the line this
+			// finds nothing, and slowKey reads the key.
+			j = scanKey(b, min(j, len(b)))
+		}
+		if j >= 0 && b[j] == '"' {
+			switch view(b[i+1 : j]) {
+			case "entity_id":
+				next = 14
+			case "entry_meta":
+				next = 15
+			case "same_as_process":
+				next = 17
+			}
+			i = j + 1
+		} else {
+			var err error
+			if next, i, err = d.slowKey(13, i); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			d.i = i
+			return d.errf("expected ':' after a key")
+		}
+		i = skipSpace(b, i+1)
+		var err error
+		switch next {
+		case -1:
+			if i < len(b) && b[i] == '"' {
+				// An unread string without escapes, the commonest value.
+				j := i + 1 + quoteStop8(b, i+1)
+				if j > i+8 {
+					j = scanQuote(b, min(j, len(b)))
+				}
+				if j >= 0 && b[j] == '"' {
+					i = j + 1
+					break
+				}
+			}
+			i, err = d.skipUnread(i)
+		case 15:
+			if i < len(b) && b[i] == '{' {
+				d.i = i
+				err = d.obj15()
+				i = d.i
+			} else {
+				i, err = d.leaf(i, 15)
+			}
+		default:
+			i, err = d.leaf(i, next)
+		}
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return d.errf("unexpected end of line inside an object")
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '}':
+			d.i = i + 1
+			return nil
+		}
+		d.i = i
+		return d.errf("expected ',' or '}'")
+	}
+}
+
+// obj15 reads the object at process.entry_leader.entry_meta (node 15) at d.i.
+func (d *decoder) obj15() error {
+	b := d.b
+	i := skipSpace(b, d.i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
+		return nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			d.i = i
+			return d.errf("expected a string key")
+		}
+		next := int32(-1)
+		j := i + 1 + keyStop8(b, i+1)
+		if j > i+8 {
+			// Past the first word. Within 8 bytes of the end of the line this
+			// finds nothing, and slowKey reads the key.
+			j = scanKey(b, min(j, len(b)))
+		}
+		if j >= 0 && b[j] == '"' {
+			switch view(b[i+1 : j]) {
+			case "type":
+				next = 16
+			}
+			i = j + 1
+		} else {
+			var err error
+			if next, i, err = d.slowKey(15, i); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			d.i = i
+			return d.errf("expected ':' after a key")
+		}
+		i = skipSpace(b, i+1)
+		var err error
+		switch next {
+		case -1:
+			if i < len(b) && b[i] == '"' {
+				// An unread string without escapes, the commonest value.
+				j := i + 1 + quoteStop8(b, i+1)
+				if j > i+8 {
+					j = scanQuote(b, min(j, len(b)))
+				}
+				if j >= 0 && b[j] == '"' {
+					i = j + 1
+					break
+				}
+			}
+			i, err = d.skipUnread(i)
+		default:
+			i, err = d.leaf(i, next)
+		}
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return d.errf("unexpected end of line inside an object")
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '}':
+			d.i = i + 1
+			return nil
+		}
+		d.i = i
+		return d.errf("expected ',' or '}'")
+	}
+}
+
+// obj21 reads the object at process.parent (node 21) at d.i.
+func (d *decoder) obj21() error {
+	b := d.b
+	i := skipSpace(b, d.i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
+		return nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			d.i = i
+			return d.errf("expected a string key")
+		}
+		next := int32(-1)
+		j := i + 1 + keyStop8(b, i+1)
+		if j > i+8 {
+			// Past the first word. Within 8 bytes of the end of the line this
+			// finds nothing, and slowKey reads the key.
+			j = scanKey(b, min(j, len(b)))
+		}
+		if j >= 0 && b[j] == '"' {
+			switch view(b[i+1 : j]) {
+			case "args":
+				next = 22
+			case "command_line":
+				next = 23
+			case "executable":
+				next = 24
+			case "name":
+				next = 25
+			case "pid":
+				next = 26
+			}
+			i = j + 1
+		} else {
+			var err error
+			if next, i, err = d.slowKey(21, i); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			d.i = i
+			return d.errf("expected ':' after a key")
+		}
+		i = skipSpace(b, i+1)
+		var err error
+		switch next {
+		case -1:
+			if i < len(b) && b[i] == '"' {
+				// An unread string without escapes, the commonest value.
+				j := i + 1 + quoteStop8(b, i+1)
+				if j > i+8 {
+					j = scanQuote(b, min(j, len(b)))
+				}
+				if j >= 0 && b[j] == '"' {
+					i = j + 1
+					break
+				}
+			}
+			i, err = d.skipUnread(i)
+		default:
+			i, err = d.leaf(i, next)
+		}
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return d.errf("unexpected end of line inside an object")
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '}':
+			d.i = i + 1
+			return nil
+		}
+		d.i = i
+		return d.errf("expected ',' or '}'")
+	}
+}
+
+// obj29 reads the object at user (node 29) at d.i.
+func (d *decoder) obj29() error {
+	b := d.b
+	i := skipSpace(b, d.i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
+		return nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			d.i = i
+			return d.errf("expected a string key")
+		}
+		next := int32(-1)
+		j := i + 1 + keyStop8(b, i+1)
+		if j > i+8 {
+			// Past the first word. Within 8 bytes of the end of the line this
+			// finds nothing, and slowKey reads the key.
+			j = scanKey(b, min(j, len(b)))
+		}
+		if j >= 0 && b[j] == '"' {
+			switch view(b[i+1 : j]) {
+			case "name":
+				next = 30
+			}
+			i = j + 1
+		} else {
+			var err error
+			if next, i, err = d.slowKey(29, i); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			d.i = i
+			return d.errf("expected ':' after a key")
+		}
+		i = skipSpace(b, i+1)
+		var err error
+		switch next {
+		case -1:
+			if i < len(b) && b[i] == '"' {
+				// An unread string without escapes, the commonest value.
+				j := i + 1 + quoteStop8(b, i+1)
+				if j > i+8 {
+					j = scanQuote(b, min(j, len(b)))
+				}
+				if j >= 0 && b[j] == '"' {
+					i = j + 1
+					break
+				}
+			}
+			i, err = d.skipUnread(i)
+		default:
+			i, err = d.leaf(i, next)
+		}
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return d.errf("unexpected end of line inside an object")
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '}':
+			d.i = i + 1
+			return nil
+		}
+		d.i = i
+		return d.errf("expected ',' or '}'")
+	}
+}
+
 // ---- Rule conditions ----
 
 // rule0 is rules/container_management_utility_defend_for_containers.toml: Container Management Utility Execution Detected via Defend for Containers.
@@ -533,22 +1454,22 @@ func trieChild(node int32, name string) int32 {
 //	  (process.parent.args != "init" or process.parent.args != "runc") and
 //	  (process.parent.name != "busybox" or process.name != "kubectl")
 func rule0(ev *event) bool {
-	return p15(ev) &&
-		p0(ev) &&
-		p1(ev) &&
-		p2(ev) &&
-		p3(ev) &&
-		!p4(ev) &&
-		!p5(ev) &&
+	return m12(ev) &&
+		m0(ev) &&
+		m1(ev) &&
+		m2(ev) &&
+		m3(ev) &&
+		!m4(ev) &&
+		!m5(ev) &&
 		(!p6(ev) ||
 			!p7(ev)) &&
-		(!p8(ev) ||
-			!p9(ev)) &&
-		p10(ev) &&
-		(p11(ev) ||
-			(p12(ev) &&
+		(!m6(ev) ||
+			!m7(ev)) &&
+		m8(ev) &&
+		(m9(ev) ||
+			(m10(ev) &&
 				p13(ev) &&
-				!p14(ev)))
+				!m11(ev)))
 }
 
 // rule1 is rules/container_management_utility_inside_container.toml: Container Management Utility Run Inside A Container.
@@ -569,18 +1490,18 @@ func rule0(ev *event) bool {
 //	  process.parent.command_line != "runc init" and
 //	  (process.parent.name != "busybox" or process.name != "kubectl")
 func rule1(ev *event) bool {
-	return p15(ev) &&
-		p0(ev) &&
-		p1(ev) &&
-		p2(ev) &&
-		p3(ev) &&
-		p16(ev) &&
-		p11(ev) &&
-		!p4(ev) &&
-		!p5(ev) &&
+	return m12(ev) &&
+		m0(ev) &&
+		m1(ev) &&
+		m2(ev) &&
+		m3(ev) &&
+		m13(ev) &&
+		m9(ev) &&
+		!m4(ev) &&
+		!m5(ev) &&
 		!p17(ev) &&
-		(!p8(ev) ||
-			!p9(ev))
+		(!m6(ev) ||
+			!m7(ev))
 }
 
 // rule2 is rules/interactive_shell_spawned_inside_container.toml: Suspicious Interactive Shell Spawned From Inside A Container.
@@ -596,12 +1517,12 @@ func rule1(ev *event) bool {
 //	    process.args like~ "*/*sh"
 //	  )
 func rule2(ev *event) bool {
-	return p15(ev) &&
+	return m12(ev) &&
 		p18(ev) &&
-		p2(ev) &&
-		p19(ev) &&
-		!p20(ev) &&
-		p10(ev) &&
+		m2(ev) &&
+		m14(ev) &&
+		!m15(ev) &&
+		m8(ev) &&
 		(p21(ev) ||
 			(p22(ev) &&
 				p23(ev)))
@@ -633,16 +1554,16 @@ func rule2(ev *event) bool {
 //	  process.interactive == true and
 //	  container.id like "*"
 func rule3(ev *event) bool {
-	return p15(ev) &&
-		p0(ev) &&
-		p1(ev) &&
-		p2(ev) &&
-		p3(ev) &&
-		p10(ev) &&
+	return m12(ev) &&
+		m0(ev) &&
+		m1(ev) &&
+		m2(ev) &&
+		m3(ev) &&
+		m8(ev) &&
 		(p24(ev) ||
-			(p12(ev) &&
+			(m10(ev) &&
 				p25(ev) &&
-				!p14(ev))) &&
+				!m11(ev))) &&
 		p26(ev)
 }
 
@@ -662,10 +1583,10 @@ func rule3(ev *event) bool {
 //	    process.args like~ ("-*l*", "--listen", "-*p*", "--source-port")
 //	  )
 func rule4(ev *event) bool {
-	return p15(ev) &&
-		p2(ev) &&
-		p19(ev) &&
-		p10(ev) &&
+	return m12(ev) &&
+		m2(ev) &&
+		m14(ev) &&
+		m8(ev) &&
 		(p27(ev) ||
 			p28(ev)) &&
 		(p29(ev) ||
@@ -712,18 +1633,18 @@ func rule4(ev *event) bool {
 //	    not process.args like ("-*z*", "localhost", "127.0.0.1")
 //	  )
 func rule5(ev *event) bool {
-	return p15(ev) &&
-		p0(ev) &&
-		p1(ev) &&
-		p2(ev) &&
-		p3(ev) &&
-		p10(ev) &&
-		(p31(ev) ||
-			(p12(ev) &&
+	return m12(ev) &&
+		m0(ev) &&
+		m1(ev) &&
+		m2(ev) &&
+		m3(ev) &&
+		m8(ev) &&
+		(m16(ev) ||
+			(m10(ev) &&
 				p32(ev) &&
-				!p14(ev))) &&
-		(!p33(ev) ||
-			!p34(ev))
+				!m11(ev))) &&
+		(!m17(ev) ||
+			!m18(ev))
 }
 
 // rule6 is rules/network_tool_launched_inside_container.toml: Suspicious Network Tool Launched Inside A Container.
@@ -742,14 +1663,14 @@ func rule5(ev *event) bool {
 //	    not process.args like ("-*z*", "localhost", "127.0.0.1")
 //	  )
 func rule6(ev *event) bool {
-	return p15(ev) &&
-		p1(ev) &&
-		p2(ev) &&
-		p3(ev) &&
-		p16(ev) &&
-		p31(ev) &&
-		(!p33(ev) ||
-			!p34(ev))
+	return m12(ev) &&
+		m1(ev) &&
+		m2(ev) &&
+		m3(ev) &&
+		m13(ev) &&
+		m16(ev) &&
+		(!m17(ev) ||
+			!m18(ev))
 }
 
 // rule7 is rules/network_tool_launched_inside_container_v3.toml: Suspicious Network Tool Launched Inside A Container.
@@ -768,9 +1689,9 @@ func rule6(ev *event) bool {
 //	    )
 //	  )
 func rule7(ev *event) bool {
-	return p15(ev) &&
-		p2(ev) &&
-		p10(ev) &&
+	return m12(ev) &&
+		m2(ev) &&
+		m8(ev) &&
 		(p35(ev) ||
 			p36(ev))
 }
@@ -795,12 +1716,12 @@ func rule7(ev *event) bool {
 //	  process.interactive == true and
 //	  container.id like "*"
 func rule8(ev *event) bool {
-	return p15(ev) &&
-		p0(ev) &&
-		p1(ev) &&
-		p2(ev) &&
-		p3(ev) &&
-		p10(ev) &&
+	return m12(ev) &&
+		m0(ev) &&
+		m1(ev) &&
+		m2(ev) &&
+		m3(ev) &&
+		m8(ev) &&
 		p37(ev) &&
 		((p38(ev) &&
 			p39(ev)) ||
@@ -816,7 +1737,7 @@ func rule8(ev *event) bool {
 //
 //	process where process.name == "whoami"
 func rule9Stage0(ev *event) bool {
-	return p15(ev) &&
+	return m12(ev) &&
 		p46(ev)
 }
 
@@ -824,7 +1745,7 @@ func rule9Stage0(ev *event) bool {
 //
 //	process where process.name == "id"
 func rule9Stage1(ev *event) bool {
-	return p15(ev) &&
+	return m12(ev) &&
 		p47(ev)
 }
 
@@ -834,8 +1755,8 @@ func rule9Stage1(ev *event) bool {
 //	  event.action == "exec" and
 //	  process.name == "curl"
 func rule10Stage0(ev *event) bool {
-	return p15(ev) &&
-		p3(ev) &&
+	return m12(ev) &&
+		m3(ev) &&
 		p48(ev)
 }
 
@@ -845,8 +1766,8 @@ func rule10Stage0(ev *event) bool {
 //	  event.action == "exec" and
 //	  process.name == "chmod"
 func rule10Stage1(ev *event) bool {
-	return p15(ev) &&
-		p3(ev) &&
+	return m12(ev) &&
+		m3(ev) &&
 		p49(ev)
 }
 
@@ -856,8 +1777,8 @@ func rule10Stage1(ev *event) bool {
 //	  event.action == "end" and
 //	  process.name in ("bash", "sh")
 func rule10Until(ev *event) bool {
-	return p15(ev) &&
-		p20(ev) &&
+	return m12(ev) &&
+		m15(ev) &&
 		p50(ev)
 }
 
@@ -867,8 +1788,8 @@ func rule10Until(ev *event) bool {
 //	  event.action == "exec" and
 //	  process.name == "wget"
 func rule11Stage0(ev *event) bool {
-	return p15(ev) &&
-		p3(ev) &&
+	return m12(ev) &&
+		m3(ev) &&
 		p51(ev)
 }
 
@@ -878,8 +1799,8 @@ func rule11Stage0(ev *event) bool {
 //	  event.action == "exec" and
 //	  process.name == "sha256sum"
 func rule11Stage1(ev *event) bool {
-	return p15(ev) &&
-		p3(ev) &&
+	return m12(ev) &&
+		m3(ev) &&
 		p52(ev)
 }
 
@@ -887,7 +1808,7 @@ func rule11Stage1(ev *event) bool {
 //
 //	process where process.name == "bash"
 func rule12Stage0(ev *event) bool {
-	return p15(ev) &&
+	return m12(ev) &&
 		p53(ev)
 }
 
@@ -895,7 +1816,7 @@ func rule12Stage0(ev *event) bool {
 //
 //	process where process.name == "nc"
 func rule12Stage1(ev *event) bool {
-	return p15(ev) &&
+	return m12(ev) &&
 		p54(ev)
 }
 
@@ -906,9 +1827,9 @@ func rule12Stage1(ev *event) bool {
 //	  event.action == "exec" and
 //	  process.name in ("bash", "sh", "dash")
 func rule13Stage0(ev *event) bool {
-	return p15(ev) &&
-		p2(ev) &&
-		p3(ev) &&
+	return m12(ev) &&
+		m2(ev) &&
+		m3(ev) &&
 		p55(ev)
 }
 
@@ -919,9 +1840,9 @@ func rule13Stage0(ev *event) bool {
 //	  event.action == "exec" and
 //	  process.name in ("nc", "ncat", "netcat")
 func rule13Stage1(ev *event) bool {
-	return p15(ev) &&
-		p2(ev) &&
-		p3(ev) &&
+	return m12(ev) &&
+		m2(ev) &&
+		m3(ev) &&
 		p56(ev)
 }
 
@@ -932,15 +1853,169 @@ func rule13Stage1(ev *event) bool {
 //	  process.name == "sudo" and
 //	  process.args == "-l"
 func rule14Stage0(ev *event) bool {
-	return p15(ev) &&
-		p2(ev) &&
+	return m12(ev) &&
+		m2(ev) &&
 		p57(ev) &&
 		p58(ev)
 }
 
 // ---- Predicates, shared by the conditions ----
 
+// m0 is p0 (process.interactive == true) evaluated once per event: rule0, rule1, rule3 and 2 more share it.
+func m0(ev *event) bool {
+	if m := ev.memo[0]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(0, p0(ev))
+}
+
+// m1 is p1 (host.os.type == "linux") evaluated once per event: rule0, rule1, rule3 and 3 more share it.
+func m1(ev *event) bool {
+	if m := ev.memo[1]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(1, p1(ev))
+}
+
+// m2 is p2 (event.type == "start") evaluated once per event: rule0, rule1, rule2 and 9 more share it.
+func m2(ev *event) bool {
+	if m := ev.memo[2]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(2, p2(ev))
+}
+
+// m3 is p3 (event.action == "exec") evaluated once per event: rule0, rule1, rule3 and 9 more share it.
+func m3(ev *event) bool {
+	if m := ev.memo[3]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(3, p3(ev))
+}
+
+// m4 is p4 (process.parent.executable in ("/sbin/init", "/usr/bin/dockerd", "/usr/bin/runc", "/usr/bin/containerd-shim-runc-v2")) evaluated once per event: rule0, rule1 share it.
+func m4(ev *event) bool {
+	if m := ev.memo[4]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(4, p4(ev))
+}
+
+// m5 is p5 (process.working_directory == "/aws") evaluated once per event: rule0, rule1 share it.
+func m5(ev *event) bool {
+	if m := ev.memo[5]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(5, p5(ev))
+}
+
+// m6 is p8 (process.parent.name == "busybox") evaluated once per event: rule0, rule1 share it.
+func m6(ev *event) bool {
+	if m := ev.memo[6]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(6, p8(ev))
+}
+
+// m7 is p9 (process.name == "kubectl") evaluated once per event: rule0, rule1 share it.
+func m7(ev *event) bool {
+	if m := ev.memo[7]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(7, p9(ev))
+}
+
+// m8 is p10 (container.id like "*") evaluated once per event: rule0, rule2, rule3 and 4 more share it.
+func m8(ev *event) bool {
+	if m := ev.memo[8]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(8, p10(ev))
+}
+
+// m9 is p11 (process.name in ("dockerd", "kubelet", "kube-proxy", "kubectl", "containerd", "systemd", "crictl")) evaluated once per event: rule0, rule1 share it.
+func m9(ev *event) bool {
+	if m := ev.memo[9]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(9, p11(ev))
+}
+
+// m10 is p12 (process.name in ("bash", "dash", "sh", "tcsh", "csh", "zsh", "ksh", "fish", "busybox")) evaluated once per event: rule0, rule3, rule5 share it.
+func m10(ev *event) bool {
+	if m := ev.memo[10]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(10, p12(ev))
+}
+
+// m11 is p14 (process.args in ("which", "/bin/which", "/usr/bin/which", "/usr/local/bin/which", "man", "/bin/man", "/usr/bin/man", "/usr/local/bin/man", "chmod", "/bin/chmod", "/usr/bin/chmod", "/usr/local/bin/chmod", "chown", "/bin/chown", "/usr/bin/chown", "/usr/local/bin/chown")) evaluated once per event: rule0, rule3, rule5 share it.
+func m11(ev *event) bool {
+	if m := ev.memo[11]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(11, p14(ev))
+}
+
+// m12 is p15 (event.category == "process") evaluated once per event: rule0, rule1, rule2 and 18 more share it.
+func m12(ev *event) bool {
+	if m := ev.memo[12]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(12, p15(ev))
+}
+
+// m13 is p16 (process.entry_leader.entry_meta.type == "container") evaluated once per event: rule1, rule6 share it.
+func m13(ev *event) bool {
+	if m := ev.memo[13]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(13, p16(ev))
+}
+
+// m14 is p19 (event.action in ("fork", "exec")) evaluated once per event: rule2, rule4 share it.
+func m14(ev *event) bool {
+	if m := ev.memo[14]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(14, p19(ev))
+}
+
+// m15 is p20 (event.action == "end") evaluated once per event: rule2, rule10Until share it.
+func m15(ev *event) bool {
+	if m := ev.memo[15]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(15, p20(ev))
+}
+
+// m16 is p31 (process.name in ("nc.traditional", "nc", "ncat", "netcat", "nmap", "tcpdump", "tshark", "ngrep", "telnet", "mitmproxy", "socat", "zmap", "masscan", "zgrab")) evaluated once per event: rule5, rule6 share it.
+func m16(ev *event) bool {
+	if m := ev.memo[16]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(16, p31(ev))
+}
+
+// m17 is p33 (process.name in ("nc.traditional", "nc", "ncat", "netcat")) evaluated once per event: rule5, rule6 share it.
+func m17(ev *event) bool {
+	if m := ev.memo[17]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(17, p33(ev))
+}
+
+// m18 is p34 (process.args like ("-*z*", "localhost", "127.0.0.1")) evaluated once per event: rule5, rule6 share it.
+func m18(ev *event) bool {
+	if m := ev.memo[18]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(18, p34(ev))
+}
+
 // p0: process.interactive == true
+//
+// Shared: called through m0.
 func p0(ev *event) bool {
 	for _, v := range ev.slots[11] {
 		switch v.k {
@@ -954,6 +2029,8 @@ func p0(ev *event) bool {
 }
 
 // p1: host.os.type == "linux"
+//
+// Shared: called through m1.
 func p1(ev *event) bool {
 	for _, v := range ev.slots[5] {
 		switch v.k {
@@ -968,6 +2045,8 @@ func p1(ev *event) bool {
 }
 
 // p2: event.type == "start"
+//
+// Shared: called through m2.
 func p2(ev *event) bool {
 	for _, v := range ev.slots[4] {
 		switch v.k {
@@ -982,6 +2061,8 @@ func p2(ev *event) bool {
 }
 
 // p3: event.action == "exec"
+//
+// Shared: called through m3.
 func p3(ev *event) bool {
 	for _, v := range ev.slots[2] {
 		switch v.k {
@@ -996,6 +2077,8 @@ func p3(ev *event) bool {
 }
 
 // p4: process.parent.executable in ("/sbin/init", "/usr/bin/dockerd", "/usr/bin/runc", "/usr/bin/containerd-shim-runc-v2")
+//
+// Shared: called through m4.
 func p4(ev *event) bool {
 	for _, v := range ev.slots[15] {
 		switch v.k {
@@ -1010,6 +2093,8 @@ func p4(ev *event) bool {
 }
 
 // p5: process.working_directory == "/aws"
+//
+// Shared: called through m5.
 func p5(ev *event) bool {
 	for _, v := range ev.slots[19] {
 		switch v.k {
@@ -1052,6 +2137,8 @@ func p7(ev *event) bool {
 }
 
 // p8: process.parent.name == "busybox"
+//
+// Shared: called through m6.
 func p8(ev *event) bool {
 	for _, v := range ev.slots[16] {
 		switch v.k {
@@ -1066,6 +2153,8 @@ func p8(ev *event) bool {
 }
 
 // p9: process.name == "kubectl"
+//
+// Shared: called through m7.
 func p9(ev *event) bool {
 	for _, v := range ev.slots[12] {
 		switch v.k {
@@ -1080,6 +2169,8 @@ func p9(ev *event) bool {
 }
 
 // p10: container.id like "*"
+//
+// Shared: called through m8.
 func p10(ev *event) bool {
 	for _, v := range ev.slots[1] {
 		if v.k == kStr {
@@ -1090,6 +2181,8 @@ func p10(ev *event) bool {
 }
 
 // p11: process.name in ("dockerd", "kubelet", "kube-proxy", "kubectl", "containerd", "systemd", "crictl")
+//
+// Shared: called through m9.
 func p11(ev *event) bool {
 	for _, v := range ev.slots[12] {
 		switch v.k {
@@ -1104,6 +2197,8 @@ func p11(ev *event) bool {
 }
 
 // p12: process.name in ("bash", "dash", "sh", "tcsh", "csh", "zsh", "ksh", "fish", "busybox")
+//
+// Shared: called through m10.
 func p12(ev *event) bool {
 	for _, v := range ev.slots[12] {
 		switch v.k {
@@ -1132,6 +2227,8 @@ func p13(ev *event) bool {
 }
 
 // p14: process.args in ("which", "/bin/which", "/usr/bin/which", "/usr/local/bin/which", "man", "/bin/man", "/usr/bin/man", "/usr/local/bin/man", "chmod", "/bin/chmod", "/usr/bin/chmod", "/usr/local/bin/chmod", "chown", "/bin/chown", "/usr/bin/chown", "/usr/local/bin/chown")
+//
+// Shared: called through m11.
 func p14(ev *event) bool {
 	for _, v := range ev.slots[6] {
 		switch v.k {
@@ -1146,6 +2243,8 @@ func p14(ev *event) bool {
 }
 
 // p15: event.category == "process"
+//
+// Shared: called through m12.
 func p15(ev *event) bool {
 	for _, v := range ev.slots[3] {
 		switch v.k {
@@ -1160,6 +2259,8 @@ func p15(ev *event) bool {
 }
 
 // p16: process.entry_leader.entry_meta.type == "container"
+//
+// Shared: called through m13.
 func p16(ev *event) bool {
 	for _, v := range ev.slots[8] {
 		switch v.k {
@@ -1201,6 +2302,8 @@ func p18(ev *event) bool {
 }
 
 // p19: event.action in ("fork", "exec")
+//
+// Shared: called through m14.
 func p19(ev *event) bool {
 	for _, v := range ev.slots[2] {
 		switch v.k {
@@ -1215,6 +2318,8 @@ func p19(ev *event) bool {
 }
 
 // p20: event.action == "end"
+//
+// Shared: called through m15.
 func p20(ev *event) bool {
 	for _, v := range ev.slots[2] {
 		switch v.k {
@@ -1230,11 +2335,7 @@ func p20(ev *event) bool {
 
 // p21: process.args like~ "*/*sh"
 func p21(ev *event) bool {
-	for _, v := range ev.slots[6] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(6) {
 		if wildMatch(s, "*/*sh") {
 			return true
 		}
@@ -1244,11 +2345,7 @@ func p21(ev *event) bool {
 
 // p22: process.executable like~ "*/*sh"
 func p22(ev *event) bool {
-	for _, v := range ev.slots[10] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(10) {
 		if wildMatch(s, "*/*sh") {
 			return true
 		}
@@ -1258,11 +2355,7 @@ func p22(ev *event) bool {
 
 // p23: process.args like~ ("-i", "-it")
 func p23(ev *event) bool {
-	for _, v := range ev.slots[6] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(6) {
 		switch s {
 		case "-i", "-it":
 			return true
@@ -1301,11 +2394,7 @@ func p25(ev *event) bool {
 
 // p26: process.args like~ ("-*l*", "-*p*", "-*e*", ">", "<", "|")
 func p26(ev *event) bool {
-	for _, v := range ev.slots[6] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(6) {
 		switch s {
 		case ">", "<", "|":
 			return true
@@ -1321,11 +2410,7 @@ func p26(ev *event) bool {
 
 // p27: process.name like~ ("nc", "ncat", "netcat", "netcat.openbsd", "netcat.traditional")
 func p27(ev *event) bool {
-	for _, v := range ev.slots[12] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(12) {
 		switch s {
 		case "nc", "ncat", "netcat", "netcat.openbsd", "netcat.traditional":
 			return true
@@ -1336,11 +2421,7 @@ func p27(ev *event) bool {
 
 // p28: process.args like~ ("nc", "ncat", "netcat", "netcat.openbsd", "netcat.traditional")
 func p28(ev *event) bool {
-	for _, v := range ev.slots[6] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(6) {
 		switch s {
 		case "nc", "ncat", "netcat", "netcat.openbsd", "netcat.traditional":
 			return true
@@ -1351,11 +2432,7 @@ func p28(ev *event) bool {
 
 // p29: process.args like~ ("-*l*", "--listen", "-*p*", "--source-port")
 func p29(ev *event) bool {
-	for _, v := range ev.slots[6] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(6) {
 		switch s {
 		case "--listen", "--source-port":
 			return true
@@ -1370,11 +2447,7 @@ func p29(ev *event) bool {
 
 // p30: process.args like~ ("-c", "--sh-exec", "-e", "--exec", "echo", "$*")
 func p30(ev *event) bool {
-	for _, v := range ev.slots[6] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(6) {
 		switch s {
 		case "-c", "--sh-exec", "-e", "--exec", "echo":
 			return true
@@ -1387,6 +2460,8 @@ func p30(ev *event) bool {
 }
 
 // p31: process.name in ("nc.traditional", "nc", "ncat", "netcat", "nmap", "tcpdump", "tshark", "ngrep", "telnet", "mitmproxy", "socat", "zmap", "masscan", "zgrab")
+//
+// Shared: called through m16.
 func p31(ev *event) bool {
 	for _, v := range ev.slots[12] {
 		switch v.k {
@@ -1415,6 +2490,8 @@ func p32(ev *event) bool {
 }
 
 // p33: process.name in ("nc.traditional", "nc", "ncat", "netcat")
+//
+// Shared: called through m17.
 func p33(ev *event) bool {
 	for _, v := range ev.slots[12] {
 		switch v.k {
@@ -1429,6 +2506,8 @@ func p33(ev *event) bool {
 }
 
 // p34: process.args like ("-*z*", "localhost", "127.0.0.1")
+//
+// Shared: called through m18.
 func p34(ev *event) bool {
 	for _, v := range ev.slots[6] {
 		if v.k != kStr {
@@ -1448,11 +2527,7 @@ func p34(ev *event) bool {
 
 // p35: process.name like~ ("nc", "ncat", "nmap", "dig", "nslookup", "tcpdump", "tshark", "ngrep", "telnet", "mitmproxy", "socat", "zmap", "masscan", "zgrab")
 func p35(ev *event) bool {
-	for _, v := range ev.slots[12] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(12) {
 		switch s {
 		case "nc", "ncat", "nmap", "dig", "nslookup", "tcpdump", "tshark", "ngrep", "telnet", "mitmproxy", "socat", "zmap", "masscan", "zgrab":
 			return true
@@ -1463,11 +2538,7 @@ func p35(ev *event) bool {
 
 // p36: process.args like~ ("nc", "ncat", "nmap", "dig", "nslookup", "tcpdump", "tshark", "ngrep", "telnet", "mitmproxy", "socat", "zmap", "masscan", "zgrab")
 func p36(ev *event) bool {
-	for _, v := range ev.slots[6] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(6) {
 		switch s {
 		case "nc", "ncat", "nmap", "dig", "nslookup", "tcpdump", "tshark", "ngrep", "telnet", "mitmproxy", "socat", "zmap", "masscan", "zgrab":
 			return true

@@ -198,6 +198,7 @@ func newProgram(maxState int) *program {
 	return &program{
 		ext:      extractor{nodes: trieNodes[:], child: trieChild, tsSlot: -1},
 		nslots:   16,
+		nmemo:    18,
 		nrules:   9,
 		maxState: maxState,
 		events: []eventRule{
@@ -345,6 +346,828 @@ func trieChild(node int32, name string) int32 {
 	return -1
 }
 
+// readObject reads an object on a referenced path (the extractor's
+// object reader): one generated function per trie node with children.
+func readObject(d *decoder, node int32) error {
+	switch node {
+	case 0:
+		return d.obj0()
+	case 1:
+		return d.obj1()
+	case 3:
+		return d.obj3()
+	case 7:
+		return d.obj7()
+	case 8:
+		return d.obj8()
+	case 10:
+		return d.obj10()
+	case 12:
+		return d.obj12()
+	case 13:
+		return d.obj13()
+	case 19:
+		return d.obj19()
+	}
+	return d.objectGeneric(node)
+}
+
+// obj0 reads the object at the event (node 0) at d.i.
+func (d *decoder) obj0() error {
+	b := d.b
+	i := skipSpace(b, d.i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
+		return nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			d.i = i
+			return d.errf("expected a string key")
+		}
+		next := int32(-1)
+		j := i + 1 + keyStop8(b, i+1)
+		if j > i+8 {
+			// Past the first word. Within 8 bytes of the end of the line this
+			// finds nothing, and slowKey reads the key.
+			j = scanKey(b, min(j, len(b)))
+		}
+		if j >= 0 && b[j] == '"' {
+			switch view(b[i+1 : j]) {
+			case "container":
+				next = 1
+			case "event":
+				next = 3
+			case "host":
+				next = 7
+			case "process":
+				next = 10
+			}
+			i = j + 1
+		} else {
+			var err error
+			if next, i, err = d.slowKey(0, i); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			d.i = i
+			return d.errf("expected ':' after a key")
+		}
+		i = skipSpace(b, i+1)
+		var err error
+		switch next {
+		case -1:
+			if i < len(b) && b[i] == '"' {
+				// An unread string without escapes, the commonest value.
+				j := i + 1 + quoteStop8(b, i+1)
+				if j > i+8 {
+					j = scanQuote(b, min(j, len(b)))
+				}
+				if j >= 0 && b[j] == '"' {
+					i = j + 1
+					break
+				}
+			}
+			i, err = d.skipUnread(i)
+		case 1:
+			if i < len(b) && b[i] == '{' {
+				d.i = i
+				err = d.obj1()
+				i = d.i
+			} else {
+				i, err = d.leaf(i, 1)
+			}
+		case 3:
+			if i < len(b) && b[i] == '{' {
+				d.i = i
+				err = d.obj3()
+				i = d.i
+			} else {
+				i, err = d.leaf(i, 3)
+			}
+		case 7:
+			if i < len(b) && b[i] == '{' {
+				d.i = i
+				err = d.obj7()
+				i = d.i
+			} else {
+				i, err = d.leaf(i, 7)
+			}
+		case 10:
+			if i < len(b) && b[i] == '{' {
+				d.i = i
+				err = d.obj10()
+				i = d.i
+			} else {
+				i, err = d.leaf(i, 10)
+			}
+		default:
+			i, err = d.leaf(i, next)
+		}
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return d.errf("unexpected end of line inside an object")
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '}':
+			d.i = i + 1
+			return nil
+		}
+		d.i = i
+		return d.errf("expected ',' or '}'")
+	}
+}
+
+// obj1 reads the object at container (node 1) at d.i.
+func (d *decoder) obj1() error {
+	b := d.b
+	i := skipSpace(b, d.i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
+		return nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			d.i = i
+			return d.errf("expected a string key")
+		}
+		next := int32(-1)
+		j := i + 1 + keyStop8(b, i+1)
+		if j > i+8 {
+			// Past the first word. Within 8 bytes of the end of the line this
+			// finds nothing, and slowKey reads the key.
+			j = scanKey(b, min(j, len(b)))
+		}
+		if j >= 0 && b[j] == '"' {
+			switch view(b[i+1 : j]) {
+			case "id":
+				next = 2
+			}
+			i = j + 1
+		} else {
+			var err error
+			if next, i, err = d.slowKey(1, i); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			d.i = i
+			return d.errf("expected ':' after a key")
+		}
+		i = skipSpace(b, i+1)
+		var err error
+		switch next {
+		case -1:
+			if i < len(b) && b[i] == '"' {
+				// An unread string without escapes, the commonest value.
+				j := i + 1 + quoteStop8(b, i+1)
+				if j > i+8 {
+					j = scanQuote(b, min(j, len(b)))
+				}
+				if j >= 0 && b[j] == '"' {
+					i = j + 1
+					break
+				}
+			}
+			i, err = d.skipUnread(i)
+		default:
+			i, err = d.leaf(i, next)
+		}
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return d.errf("unexpected end of line inside an object")
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '}':
+			d.i = i + 1
+			return nil
+		}
+		d.i = i
+		return d.errf("expected ',' or '}'")
+	}
+}
+
+// obj3 reads the object at event (node 3) at d.i.
+func (d *decoder) obj3() error {
+	b := d.b
+	i := skipSpace(b, d.i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
+		return nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			d.i = i
+			return d.errf("expected a string key")
+		}
+		next := int32(-1)
+		j := i + 1 + keyStop8(b, i+1)
+		if j > i+8 {
+			// Past the first word. Within 8 bytes of the end of the line this
+			// finds nothing, and slowKey reads the key.
+			j = scanKey(b, min(j, len(b)))
+		}
+		if j >= 0 && b[j] == '"' {
+			switch view(b[i+1 : j]) {
+			case "action":
+				next = 4
+			case "category":
+				next = 5
+			case "type":
+				next = 6
+			}
+			i = j + 1
+		} else {
+			var err error
+			if next, i, err = d.slowKey(3, i); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			d.i = i
+			return d.errf("expected ':' after a key")
+		}
+		i = skipSpace(b, i+1)
+		var err error
+		switch next {
+		case -1:
+			if i < len(b) && b[i] == '"' {
+				// An unread string without escapes, the commonest value.
+				j := i + 1 + quoteStop8(b, i+1)
+				if j > i+8 {
+					j = scanQuote(b, min(j, len(b)))
+				}
+				if j >= 0 && b[j] == '"' {
+					i = j + 1
+					break
+				}
+			}
+			i, err = d.skipUnread(i)
+		default:
+			i, err = d.leaf(i, next)
+		}
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return d.errf("unexpected end of line inside an object")
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '}':
+			d.i = i + 1
+			return nil
+		}
+		d.i = i
+		return d.errf("expected ',' or '}'")
+	}
+}
+
+// obj7 reads the object at host (node 7) at d.i.
+func (d *decoder) obj7() error {
+	b := d.b
+	i := skipSpace(b, d.i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
+		return nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			d.i = i
+			return d.errf("expected a string key")
+		}
+		next := int32(-1)
+		j := i + 1 + keyStop8(b, i+1)
+		if j > i+8 {
+			// Past the first word. Within 8 bytes of the end of the line this
+			// finds nothing, and slowKey reads the key.
+			j = scanKey(b, min(j, len(b)))
+		}
+		if j >= 0 && b[j] == '"' {
+			switch view(b[i+1 : j]) {
+			case "os":
+				next = 8
+			}
+			i = j + 1
+		} else {
+			var err error
+			if next, i, err = d.slowKey(7, i); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			d.i = i
+			return d.errf("expected ':' after a key")
+		}
+		i = skipSpace(b, i+1)
+		var err error
+		switch next {
+		case -1:
+			if i < len(b) && b[i] == '"' {
+				// An unread string without escapes, the commonest value.
+				j := i + 1 + quoteStop8(b, i+1)
+				if j > i+8 {
+					j = scanQuote(b, min(j, len(b)))
+				}
+				if j >= 0 && b[j] == '"' {
+					i = j + 1
+					break
+				}
+			}
+			i, err = d.skipUnread(i)
+		case 8:
+			if i < len(b) && b[i] == '{' {
+				d.i = i
+				err = d.obj8()
+				i = d.i
+			} else {
+				i, err = d.leaf(i, 8)
+			}
+		default:
+			i, err = d.leaf(i, next)
+		}
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return d.errf("unexpected end of line inside an object")
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '}':
+			d.i = i + 1
+			return nil
+		}
+		d.i = i
+		return d.errf("expected ',' or '}'")
+	}
+}
+
+// obj8 reads the object at host.os (node 8) at d.i.
+func (d *decoder) obj8() error {
+	b := d.b
+	i := skipSpace(b, d.i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
+		return nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			d.i = i
+			return d.errf("expected a string key")
+		}
+		next := int32(-1)
+		j := i + 1 + keyStop8(b, i+1)
+		if j > i+8 {
+			// Past the first word. Within 8 bytes of the end of the line this
+			// finds nothing, and slowKey reads the key.
+			j = scanKey(b, min(j, len(b)))
+		}
+		if j >= 0 && b[j] == '"' {
+			switch view(b[i+1 : j]) {
+			case "type":
+				next = 9
+			}
+			i = j + 1
+		} else {
+			var err error
+			if next, i, err = d.slowKey(8, i); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			d.i = i
+			return d.errf("expected ':' after a key")
+		}
+		i = skipSpace(b, i+1)
+		var err error
+		switch next {
+		case -1:
+			if i < len(b) && b[i] == '"' {
+				// An unread string without escapes, the commonest value.
+				j := i + 1 + quoteStop8(b, i+1)
+				if j > i+8 {
+					j = scanQuote(b, min(j, len(b)))
+				}
+				if j >= 0 && b[j] == '"' {
+					i = j + 1
+					break
+				}
+			}
+			i, err = d.skipUnread(i)
+		default:
+			i, err = d.leaf(i, next)
+		}
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return d.errf("unexpected end of line inside an object")
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '}':
+			d.i = i + 1
+			return nil
+		}
+		d.i = i
+		return d.errf("expected ',' or '}'")
+	}
+}
+
+// obj10 reads the object at process (node 10) at d.i.
+func (d *decoder) obj10() error {
+	b := d.b
+	i := skipSpace(b, d.i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
+		return nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			d.i = i
+			return d.errf("expected a string key")
+		}
+		next := int32(-1)
+		j := i + 1 + keyStop8(b, i+1)
+		if j > i+8 {
+			// Past the first word. Within 8 bytes of the end of the line this
+			// finds nothing, and slowKey reads the key.
+			j = scanKey(b, min(j, len(b)))
+		}
+		if j >= 0 && b[j] == '"' {
+			switch view(b[i+1 : j]) {
+			case "args":
+				next = 11
+			case "entry_leader":
+				next = 12
+			case "executable":
+				next = 16
+			case "interactive":
+				next = 17
+			case "name":
+				next = 18
+			case "parent":
+				next = 19
+			case "working_directory":
+				next = 24
+			}
+			i = j + 1
+		} else {
+			var err error
+			if next, i, err = d.slowKey(10, i); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			d.i = i
+			return d.errf("expected ':' after a key")
+		}
+		i = skipSpace(b, i+1)
+		var err error
+		switch next {
+		case -1:
+			if i < len(b) && b[i] == '"' {
+				// An unread string without escapes, the commonest value.
+				j := i + 1 + quoteStop8(b, i+1)
+				if j > i+8 {
+					j = scanQuote(b, min(j, len(b)))
+				}
+				if j >= 0 && b[j] == '"' {
+					i = j + 1
+					break
+				}
+			}
+			i, err = d.skipUnread(i)
+		case 12:
+			if i < len(b) && b[i] == '{' {
+				d.i = i
+				err = d.obj12()
+				i = d.i
+			} else {
+				i, err = d.leaf(i, 12)
+			}
+		case 19:
+			if i < len(b) && b[i] == '{' {
+				d.i = i
+				err = d.obj19()
+				i = d.i
+			} else {
+				i, err = d.leaf(i, 19)
+			}
+		default:
+			i, err = d.leaf(i, next)
+		}
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return d.errf("unexpected end of line inside an object")
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '}':
+			d.i = i + 1
+			return nil
+		}
+		d.i = i
+		return d.errf("expected ',' or '}'")
+	}
+}
+
+// obj12 reads the object at process.entry_leader (node 12) at d.i.
+func (d *decoder) obj12() error {
+	b := d.b
+	i := skipSpace(b, d.i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
+		return nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			d.i = i
+			return d.errf("expected a string key")
+		}
+		next := int32(-1)
+		j := i + 1 + keyStop8(b, i+1)
+		if j > i+8 {
+			// Past the first word. Within 8 bytes of the end of the line this
+			// finds nothing, and slowKey reads the key.
+			j = scanKey(b, min(j, len(b)))
+		}
+		if j >= 0 && b[j] == '"' {
+			switch view(b[i+1 : j]) {
+			case "entry_meta":
+				next = 13
+			case "same_as_process":
+				next = 15
+			}
+			i = j + 1
+		} else {
+			var err error
+			if next, i, err = d.slowKey(12, i); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			d.i = i
+			return d.errf("expected ':' after a key")
+		}
+		i = skipSpace(b, i+1)
+		var err error
+		switch next {
+		case -1:
+			if i < len(b) && b[i] == '"' {
+				// An unread string without escapes, the commonest value.
+				j := i + 1 + quoteStop8(b, i+1)
+				if j > i+8 {
+					j = scanQuote(b, min(j, len(b)))
+				}
+				if j >= 0 && b[j] == '"' {
+					i = j + 1
+					break
+				}
+			}
+			i, err = d.skipUnread(i)
+		case 13:
+			if i < len(b) && b[i] == '{' {
+				d.i = i
+				err = d.obj13()
+				i = d.i
+			} else {
+				i, err = d.leaf(i, 13)
+			}
+		default:
+			i, err = d.leaf(i, next)
+		}
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return d.errf("unexpected end of line inside an object")
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '}':
+			d.i = i + 1
+			return nil
+		}
+		d.i = i
+		return d.errf("expected ',' or '}'")
+	}
+}
+
+// obj13 reads the object at process.entry_leader.entry_meta (node 13) at d.i.
+func (d *decoder) obj13() error {
+	b := d.b
+	i := skipSpace(b, d.i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
+		return nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			d.i = i
+			return d.errf("expected a string key")
+		}
+		next := int32(-1)
+		j := i + 1 + keyStop8(b, i+1)
+		if j > i+8 {
+			// Past the first word. Within 8 bytes of the end of the line this
+			// finds nothing, and slowKey reads the key.
+			j = scanKey(b, min(j, len(b)))
+		}
+		if j >= 0 && b[j] == '"' {
+			switch view(b[i+1 : j]) {
+			case "type":
+				next = 14
+			}
+			i = j + 1
+		} else {
+			var err error
+			if next, i, err = d.slowKey(13, i); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			d.i = i
+			return d.errf("expected ':' after a key")
+		}
+		i = skipSpace(b, i+1)
+		var err error
+		switch next {
+		case -1:
+			if i < len(b) && b[i] == '"' {
+				// An unread string without escapes, the commonest value.
+				j := i + 1 + quoteStop8(b, i+1)
+				if j > i+8 {
+					j = scanQuote(b, min(j, len(b)))
+				}
+				if j >= 0 && b[j] == '"' {
+					i = j + 1
+					break
+				}
+			}
+			i, err = d.skipUnread(i)
+		default:
+			i, err = d.leaf(i, next)
+		}
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return d.errf("unexpected end of line inside an object")
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '}':
+			d.i = i + 1
+			return nil
+		}
+		d.i = i
+		return d.errf("expected ',' or '}'")
+	}
+}
+
+// obj19 reads the object at process.parent (node 19) at d.i.
+func (d *decoder) obj19() error {
+	b := d.b
+	i := skipSpace(b, d.i+1)
+	if i < len(b) && b[i] == '}' {
+		d.i = i + 1
+		return nil
+	}
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			d.i = i
+			return d.errf("expected a string key")
+		}
+		next := int32(-1)
+		j := i + 1 + keyStop8(b, i+1)
+		if j > i+8 {
+			// Past the first word. Within 8 bytes of the end of the line this
+			// finds nothing, and slowKey reads the key.
+			j = scanKey(b, min(j, len(b)))
+		}
+		if j >= 0 && b[j] == '"' {
+			switch view(b[i+1 : j]) {
+			case "args":
+				next = 20
+			case "command_line":
+				next = 21
+			case "executable":
+				next = 22
+			case "name":
+				next = 23
+			}
+			i = j + 1
+		} else {
+			var err error
+			if next, i, err = d.slowKey(19, i); err != nil {
+				return err
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != ':' {
+			d.i = i
+			return d.errf("expected ':' after a key")
+		}
+		i = skipSpace(b, i+1)
+		var err error
+		switch next {
+		case -1:
+			if i < len(b) && b[i] == '"' {
+				// An unread string without escapes, the commonest value.
+				j := i + 1 + quoteStop8(b, i+1)
+				if j > i+8 {
+					j = scanQuote(b, min(j, len(b)))
+				}
+				if j >= 0 && b[j] == '"' {
+					i = j + 1
+					break
+				}
+			}
+			i, err = d.skipUnread(i)
+		default:
+			i, err = d.leaf(i, next)
+		}
+		if err != nil {
+			return err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			d.i = i
+			return d.errf("unexpected end of line inside an object")
+		}
+		switch b[i] {
+		case ',':
+			i++
+			continue
+		case '}':
+			d.i = i + 1
+			return nil
+		}
+		d.i = i
+		return d.errf("expected ',' or '}'")
+	}
+}
+
 // ---- Rule conditions ----
 
 // rule0 is rules/container_management_utility_defend_for_containers.toml: Container Management Utility Execution Detected via Defend for Containers.
@@ -382,22 +1205,22 @@ func trieChild(node int32, name string) int32 {
 //	  (process.parent.args != "init" or process.parent.args != "runc") and
 //	  (process.parent.name != "busybox" or process.name != "kubectl")
 func rule0(ev *event) bool {
-	return p15(ev) &&
-		p0(ev) &&
-		p1(ev) &&
-		p2(ev) &&
-		p3(ev) &&
-		!p4(ev) &&
-		!p5(ev) &&
+	return m12(ev) &&
+		m0(ev) &&
+		m1(ev) &&
+		m2(ev) &&
+		m3(ev) &&
+		!m4(ev) &&
+		!m5(ev) &&
 		(!p6(ev) ||
 			!p7(ev)) &&
-		(!p8(ev) ||
-			!p9(ev)) &&
-		p10(ev) &&
-		(p11(ev) ||
-			(p12(ev) &&
+		(!m6(ev) ||
+			!m7(ev)) &&
+		m8(ev) &&
+		(m9(ev) ||
+			(m10(ev) &&
 				p13(ev) &&
-				!p14(ev)))
+				!m11(ev)))
 }
 
 // rule1 is rules/container_management_utility_inside_container.toml: Container Management Utility Run Inside A Container.
@@ -418,18 +1241,18 @@ func rule0(ev *event) bool {
 //	  process.parent.command_line != "runc init" and
 //	  (process.parent.name != "busybox" or process.name != "kubectl")
 func rule1(ev *event) bool {
-	return p15(ev) &&
-		p0(ev) &&
-		p1(ev) &&
-		p2(ev) &&
-		p3(ev) &&
-		p16(ev) &&
-		p11(ev) &&
-		!p4(ev) &&
-		!p5(ev) &&
+	return m12(ev) &&
+		m0(ev) &&
+		m1(ev) &&
+		m2(ev) &&
+		m3(ev) &&
+		m13(ev) &&
+		m9(ev) &&
+		!m4(ev) &&
+		!m5(ev) &&
 		!p17(ev) &&
-		(!p8(ev) ||
-			!p9(ev))
+		(!m6(ev) ||
+			!m7(ev))
 }
 
 // rule2 is rules/interactive_shell_spawned_inside_container.toml: Suspicious Interactive Shell Spawned From Inside A Container.
@@ -445,12 +1268,12 @@ func rule1(ev *event) bool {
 //	    process.args like~ "*/*sh"
 //	  )
 func rule2(ev *event) bool {
-	return p15(ev) &&
+	return m12(ev) &&
 		p18(ev) &&
-		p2(ev) &&
-		p19(ev) &&
+		m2(ev) &&
+		m14(ev) &&
 		!p20(ev) &&
-		p10(ev) &&
+		m8(ev) &&
 		(p21(ev) ||
 			(p22(ev) &&
 				p23(ev)))
@@ -482,16 +1305,16 @@ func rule2(ev *event) bool {
 //	  process.interactive == true and
 //	  container.id like "*"
 func rule3(ev *event) bool {
-	return p15(ev) &&
-		p0(ev) &&
-		p1(ev) &&
-		p2(ev) &&
-		p3(ev) &&
-		p10(ev) &&
+	return m12(ev) &&
+		m0(ev) &&
+		m1(ev) &&
+		m2(ev) &&
+		m3(ev) &&
+		m8(ev) &&
 		(p24(ev) ||
-			(p12(ev) &&
+			(m10(ev) &&
 				p25(ev) &&
-				!p14(ev))) &&
+				!m11(ev))) &&
 		p26(ev)
 }
 
@@ -511,10 +1334,10 @@ func rule3(ev *event) bool {
 //	    process.args like~ ("-*l*", "--listen", "-*p*", "--source-port")
 //	  )
 func rule4(ev *event) bool {
-	return p15(ev) &&
-		p2(ev) &&
-		p19(ev) &&
-		p10(ev) &&
+	return m12(ev) &&
+		m2(ev) &&
+		m14(ev) &&
+		m8(ev) &&
 		(p27(ev) ||
 			p28(ev)) &&
 		(p29(ev) ||
@@ -561,18 +1384,18 @@ func rule4(ev *event) bool {
 //	    not process.args like ("-*z*", "localhost", "127.0.0.1")
 //	  )
 func rule5(ev *event) bool {
-	return p15(ev) &&
-		p0(ev) &&
-		p1(ev) &&
-		p2(ev) &&
-		p3(ev) &&
-		p10(ev) &&
-		(p31(ev) ||
-			(p12(ev) &&
+	return m12(ev) &&
+		m0(ev) &&
+		m1(ev) &&
+		m2(ev) &&
+		m3(ev) &&
+		m8(ev) &&
+		(m15(ev) ||
+			(m10(ev) &&
 				p32(ev) &&
-				!p14(ev))) &&
-		(!p33(ev) ||
-			!p34(ev))
+				!m11(ev))) &&
+		(!m16(ev) ||
+			!m17(ev))
 }
 
 // rule6 is rules/network_tool_launched_inside_container.toml: Suspicious Network Tool Launched Inside A Container.
@@ -591,14 +1414,14 @@ func rule5(ev *event) bool {
 //	    not process.args like ("-*z*", "localhost", "127.0.0.1")
 //	  )
 func rule6(ev *event) bool {
-	return p15(ev) &&
-		p1(ev) &&
-		p2(ev) &&
-		p3(ev) &&
-		p16(ev) &&
-		p31(ev) &&
-		(!p33(ev) ||
-			!p34(ev))
+	return m12(ev) &&
+		m1(ev) &&
+		m2(ev) &&
+		m3(ev) &&
+		m13(ev) &&
+		m15(ev) &&
+		(!m16(ev) ||
+			!m17(ev))
 }
 
 // rule7 is rules/network_tool_launched_inside_container_v3.toml: Suspicious Network Tool Launched Inside A Container.
@@ -617,9 +1440,9 @@ func rule6(ev *event) bool {
 //	    )
 //	  )
 func rule7(ev *event) bool {
-	return p15(ev) &&
-		p2(ev) &&
-		p10(ev) &&
+	return m12(ev) &&
+		m2(ev) &&
+		m8(ev) &&
 		(p35(ev) ||
 			p36(ev))
 }
@@ -644,12 +1467,12 @@ func rule7(ev *event) bool {
 //	  process.interactive == true and
 //	  container.id like "*"
 func rule8(ev *event) bool {
-	return p15(ev) &&
-		p0(ev) &&
-		p1(ev) &&
-		p2(ev) &&
-		p3(ev) &&
-		p10(ev) &&
+	return m12(ev) &&
+		m0(ev) &&
+		m1(ev) &&
+		m2(ev) &&
+		m3(ev) &&
+		m8(ev) &&
 		p37(ev) &&
 		((p38(ev) &&
 			p39(ev)) ||
@@ -663,7 +1486,153 @@ func rule8(ev *event) bool {
 
 // ---- Predicates, shared by the conditions ----
 
+// m0 is p0 (process.interactive == true) evaluated once per event: rule0, rule1, rule3 and 2 more share it.
+func m0(ev *event) bool {
+	if m := ev.memo[0]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(0, p0(ev))
+}
+
+// m1 is p1 (host.os.type == "linux") evaluated once per event: rule0, rule1, rule3 and 3 more share it.
+func m1(ev *event) bool {
+	if m := ev.memo[1]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(1, p1(ev))
+}
+
+// m2 is p2 (event.type == "start") evaluated once per event: rule0, rule1, rule2 and 6 more share it.
+func m2(ev *event) bool {
+	if m := ev.memo[2]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(2, p2(ev))
+}
+
+// m3 is p3 (event.action == "exec") evaluated once per event: rule0, rule1, rule3 and 3 more share it.
+func m3(ev *event) bool {
+	if m := ev.memo[3]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(3, p3(ev))
+}
+
+// m4 is p4 (process.parent.executable in ("/sbin/init", "/usr/bin/dockerd", "/usr/bin/runc", "/usr/bin/containerd-shim-runc-v2")) evaluated once per event: rule0, rule1 share it.
+func m4(ev *event) bool {
+	if m := ev.memo[4]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(4, p4(ev))
+}
+
+// m5 is p5 (process.working_directory == "/aws") evaluated once per event: rule0, rule1 share it.
+func m5(ev *event) bool {
+	if m := ev.memo[5]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(5, p5(ev))
+}
+
+// m6 is p8 (process.parent.name == "busybox") evaluated once per event: rule0, rule1 share it.
+func m6(ev *event) bool {
+	if m := ev.memo[6]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(6, p8(ev))
+}
+
+// m7 is p9 (process.name == "kubectl") evaluated once per event: rule0, rule1 share it.
+func m7(ev *event) bool {
+	if m := ev.memo[7]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(7, p9(ev))
+}
+
+// m8 is p10 (container.id like "*") evaluated once per event: rule0, rule2, rule3 and 4 more share it.
+func m8(ev *event) bool {
+	if m := ev.memo[8]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(8, p10(ev))
+}
+
+// m9 is p11 (process.name in ("dockerd", "kubelet", "kube-proxy", "kubectl", "containerd", "systemd", "crictl")) evaluated once per event: rule0, rule1 share it.
+func m9(ev *event) bool {
+	if m := ev.memo[9]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(9, p11(ev))
+}
+
+// m10 is p12 (process.name in ("bash", "dash", "sh", "tcsh", "csh", "zsh", "ksh", "fish", "busybox")) evaluated once per event: rule0, rule3, rule5 share it.
+func m10(ev *event) bool {
+	if m := ev.memo[10]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(10, p12(ev))
+}
+
+// m11 is p14 (process.args in ("which", "/bin/which", "/usr/bin/which", "/usr/local/bin/which", "man", "/bin/man", "/usr/bin/man", "/usr/local/bin/man", "chmod", "/bin/chmod", "/usr/bin/chmod", "/usr/local/bin/chmod", "chown", "/bin/chown", "/usr/bin/chown", "/usr/local/bin/chown")) evaluated once per event: rule0, rule3, rule5 share it.
+func m11(ev *event) bool {
+	if m := ev.memo[11]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(11, p14(ev))
+}
+
+// m12 is p15 (event.category == "process") evaluated once per event: rule0, rule1, rule2 and 6 more share it.
+func m12(ev *event) bool {
+	if m := ev.memo[12]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(12, p15(ev))
+}
+
+// m13 is p16 (process.entry_leader.entry_meta.type == "container") evaluated once per event: rule1, rule6 share it.
+func m13(ev *event) bool {
+	if m := ev.memo[13]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(13, p16(ev))
+}
+
+// m14 is p19 (event.action in ("fork", "exec")) evaluated once per event: rule2, rule4 share it.
+func m14(ev *event) bool {
+	if m := ev.memo[14]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(14, p19(ev))
+}
+
+// m15 is p31 (process.name in ("nc.traditional", "nc", "ncat", "netcat", "nmap", "tcpdump", "tshark", "ngrep", "telnet", "mitmproxy", "socat", "zmap", "masscan", "zgrab")) evaluated once per event: rule5, rule6 share it.
+func m15(ev *event) bool {
+	if m := ev.memo[15]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(15, p31(ev))
+}
+
+// m16 is p33 (process.name in ("nc.traditional", "nc", "ncat", "netcat")) evaluated once per event: rule5, rule6 share it.
+func m16(ev *event) bool {
+	if m := ev.memo[16]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(16, p33(ev))
+}
+
+// m17 is p34 (process.args like ("-*z*", "localhost", "127.0.0.1")) evaluated once per event: rule5, rule6 share it.
+func m17(ev *event) bool {
+	if m := ev.memo[17]; m != 0 {
+		return m == 2
+	}
+	return ev.memoize(17, p34(ev))
+}
+
 // p0: process.interactive == true
+//
+// Shared: called through m0.
 func p0(ev *event) bool {
 	for _, v := range ev.slots[9] {
 		switch v.k {
@@ -677,6 +1646,8 @@ func p0(ev *event) bool {
 }
 
 // p1: host.os.type == "linux"
+//
+// Shared: called through m1.
 func p1(ev *event) bool {
 	for _, v := range ev.slots[4] {
 		switch v.k {
@@ -691,6 +1662,8 @@ func p1(ev *event) bool {
 }
 
 // p2: event.type == "start"
+//
+// Shared: called through m2.
 func p2(ev *event) bool {
 	for _, v := range ev.slots[3] {
 		switch v.k {
@@ -705,6 +1678,8 @@ func p2(ev *event) bool {
 }
 
 // p3: event.action == "exec"
+//
+// Shared: called through m3.
 func p3(ev *event) bool {
 	for _, v := range ev.slots[1] {
 		switch v.k {
@@ -719,6 +1694,8 @@ func p3(ev *event) bool {
 }
 
 // p4: process.parent.executable in ("/sbin/init", "/usr/bin/dockerd", "/usr/bin/runc", "/usr/bin/containerd-shim-runc-v2")
+//
+// Shared: called through m4.
 func p4(ev *event) bool {
 	for _, v := range ev.slots[13] {
 		switch v.k {
@@ -733,6 +1710,8 @@ func p4(ev *event) bool {
 }
 
 // p5: process.working_directory == "/aws"
+//
+// Shared: called through m5.
 func p5(ev *event) bool {
 	for _, v := range ev.slots[15] {
 		switch v.k {
@@ -775,6 +1754,8 @@ func p7(ev *event) bool {
 }
 
 // p8: process.parent.name == "busybox"
+//
+// Shared: called through m6.
 func p8(ev *event) bool {
 	for _, v := range ev.slots[14] {
 		switch v.k {
@@ -789,6 +1770,8 @@ func p8(ev *event) bool {
 }
 
 // p9: process.name == "kubectl"
+//
+// Shared: called through m7.
 func p9(ev *event) bool {
 	for _, v := range ev.slots[10] {
 		switch v.k {
@@ -803,6 +1786,8 @@ func p9(ev *event) bool {
 }
 
 // p10: container.id like "*"
+//
+// Shared: called through m8.
 func p10(ev *event) bool {
 	for _, v := range ev.slots[0] {
 		if v.k == kStr {
@@ -813,6 +1798,8 @@ func p10(ev *event) bool {
 }
 
 // p11: process.name in ("dockerd", "kubelet", "kube-proxy", "kubectl", "containerd", "systemd", "crictl")
+//
+// Shared: called through m9.
 func p11(ev *event) bool {
 	for _, v := range ev.slots[10] {
 		switch v.k {
@@ -827,6 +1814,8 @@ func p11(ev *event) bool {
 }
 
 // p12: process.name in ("bash", "dash", "sh", "tcsh", "csh", "zsh", "ksh", "fish", "busybox")
+//
+// Shared: called through m10.
 func p12(ev *event) bool {
 	for _, v := range ev.slots[10] {
 		switch v.k {
@@ -855,6 +1844,8 @@ func p13(ev *event) bool {
 }
 
 // p14: process.args in ("which", "/bin/which", "/usr/bin/which", "/usr/local/bin/which", "man", "/bin/man", "/usr/bin/man", "/usr/local/bin/man", "chmod", "/bin/chmod", "/usr/bin/chmod", "/usr/local/bin/chmod", "chown", "/bin/chown", "/usr/bin/chown", "/usr/local/bin/chown")
+//
+// Shared: called through m11.
 func p14(ev *event) bool {
 	for _, v := range ev.slots[5] {
 		switch v.k {
@@ -869,6 +1860,8 @@ func p14(ev *event) bool {
 }
 
 // p15: event.category == "process"
+//
+// Shared: called through m12.
 func p15(ev *event) bool {
 	for _, v := range ev.slots[2] {
 		switch v.k {
@@ -883,6 +1876,8 @@ func p15(ev *event) bool {
 }
 
 // p16: process.entry_leader.entry_meta.type == "container"
+//
+// Shared: called through m13.
 func p16(ev *event) bool {
 	for _, v := range ev.slots[6] {
 		switch v.k {
@@ -924,6 +1919,8 @@ func p18(ev *event) bool {
 }
 
 // p19: event.action in ("fork", "exec")
+//
+// Shared: called through m14.
 func p19(ev *event) bool {
 	for _, v := range ev.slots[1] {
 		switch v.k {
@@ -953,11 +1950,7 @@ func p20(ev *event) bool {
 
 // p21: process.args like~ "*/*sh"
 func p21(ev *event) bool {
-	for _, v := range ev.slots[5] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(5) {
 		if wildMatch(s, "*/*sh") {
 			return true
 		}
@@ -967,11 +1960,7 @@ func p21(ev *event) bool {
 
 // p22: process.executable like~ "*/*sh"
 func p22(ev *event) bool {
-	for _, v := range ev.slots[8] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(8) {
 		if wildMatch(s, "*/*sh") {
 			return true
 		}
@@ -981,11 +1970,7 @@ func p22(ev *event) bool {
 
 // p23: process.args like~ ("-i", "-it")
 func p23(ev *event) bool {
-	for _, v := range ev.slots[5] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(5) {
 		switch s {
 		case "-i", "-it":
 			return true
@@ -1024,11 +2009,7 @@ func p25(ev *event) bool {
 
 // p26: process.args like~ ("-*l*", "-*p*", "-*e*", ">", "<", "|")
 func p26(ev *event) bool {
-	for _, v := range ev.slots[5] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(5) {
 		switch s {
 		case ">", "<", "|":
 			return true
@@ -1044,11 +2025,7 @@ func p26(ev *event) bool {
 
 // p27: process.name like~ ("nc", "ncat", "netcat", "netcat.openbsd", "netcat.traditional")
 func p27(ev *event) bool {
-	for _, v := range ev.slots[10] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(10) {
 		switch s {
 		case "nc", "ncat", "netcat", "netcat.openbsd", "netcat.traditional":
 			return true
@@ -1059,11 +2036,7 @@ func p27(ev *event) bool {
 
 // p28: process.args like~ ("nc", "ncat", "netcat", "netcat.openbsd", "netcat.traditional")
 func p28(ev *event) bool {
-	for _, v := range ev.slots[5] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(5) {
 		switch s {
 		case "nc", "ncat", "netcat", "netcat.openbsd", "netcat.traditional":
 			return true
@@ -1074,11 +2047,7 @@ func p28(ev *event) bool {
 
 // p29: process.args like~ ("-*l*", "--listen", "-*p*", "--source-port")
 func p29(ev *event) bool {
-	for _, v := range ev.slots[5] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(5) {
 		switch s {
 		case "--listen", "--source-port":
 			return true
@@ -1093,11 +2062,7 @@ func p29(ev *event) bool {
 
 // p30: process.args like~ ("-c", "--sh-exec", "-e", "--exec", "echo", "$*")
 func p30(ev *event) bool {
-	for _, v := range ev.slots[5] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(5) {
 		switch s {
 		case "-c", "--sh-exec", "-e", "--exec", "echo":
 			return true
@@ -1110,6 +2075,8 @@ func p30(ev *event) bool {
 }
 
 // p31: process.name in ("nc.traditional", "nc", "ncat", "netcat", "nmap", "tcpdump", "tshark", "ngrep", "telnet", "mitmproxy", "socat", "zmap", "masscan", "zgrab")
+//
+// Shared: called through m15.
 func p31(ev *event) bool {
 	for _, v := range ev.slots[10] {
 		switch v.k {
@@ -1138,6 +2105,8 @@ func p32(ev *event) bool {
 }
 
 // p33: process.name in ("nc.traditional", "nc", "ncat", "netcat")
+//
+// Shared: called through m16.
 func p33(ev *event) bool {
 	for _, v := range ev.slots[10] {
 		switch v.k {
@@ -1152,6 +2121,8 @@ func p33(ev *event) bool {
 }
 
 // p34: process.args like ("-*z*", "localhost", "127.0.0.1")
+//
+// Shared: called through m17.
 func p34(ev *event) bool {
 	for _, v := range ev.slots[5] {
 		if v.k != kStr {
@@ -1171,11 +2142,7 @@ func p34(ev *event) bool {
 
 // p35: process.name like~ ("nc", "ncat", "nmap", "dig", "nslookup", "tcpdump", "tshark", "ngrep", "telnet", "mitmproxy", "socat", "zmap", "masscan", "zgrab")
 func p35(ev *event) bool {
-	for _, v := range ev.slots[10] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(10) {
 		switch s {
 		case "nc", "ncat", "nmap", "dig", "nslookup", "tcpdump", "tshark", "ngrep", "telnet", "mitmproxy", "socat", "zmap", "masscan", "zgrab":
 			return true
@@ -1186,11 +2153,7 @@ func p35(ev *event) bool {
 
 // p36: process.args like~ ("nc", "ncat", "nmap", "dig", "nslookup", "tcpdump", "tshark", "ngrep", "telnet", "mitmproxy", "socat", "zmap", "masscan", "zgrab")
 func p36(ev *event) bool {
-	for _, v := range ev.slots[5] {
-		if v.k != kStr {
-			continue
-		}
-		s := ev.folded(v.s)
+	for _, s := range ev.foldedStrs(5) {
 		switch s {
 		case "nc", "ncat", "nmap", "dig", "nslookup", "tcpdump", "tshark", "ngrep", "telnet", "mitmproxy", "socat", "zmap", "masscan", "zgrab":
 			return true
