@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/eqlx/eqlx/backends/native"
 	"github.com/eqlx/eqlx/backends/native/gogen"
@@ -295,8 +296,15 @@ var goGenTricky = []string{
 	`{"event":{"category":["process"],"type":["start"],"action":"exec"},"host":{"os":{"type":"linux"}},"process":{"name":"nmap","args":[["nmap"],["-sS"]],"interactive":"true"},"container":{"id":null}}`,
 	`{"event":{"category":["process"],"type":["start"],"action":"exec"},"host":{"os":{"type":"linux"}},"process":{"name":{"x":1},"args":"nmap","interactive":true},"container":{"id":""}}`,
 	`{"event":{"category":["process"],"type":["start"],"action":"exec"},"process":{"name":"socat"},"process.interactive":true,"host":{"os":{"type":"linux"}},"container":{"id":"x"},"process":{"name":"tcpdump"}}`,
+	`{"event":{"category":["process"],"type":["start"],"action":"exec"},"host":{"os":{"type":"linux"}},"pro\u0063ess":{"n\u0061me":"\u006ec","args":["nc","-\u006cvp"],"interactive":true},"container.id":"c\\1"}`,
+	`{"event":{"category":["process"],"type":["start"],"action":"exec"},"host":{"os":{"type":"linux"}},"process":{"name":"bash","args":["bash","-c","ncat -e /bin/sh"],"parent.name":"sshd","interactive":true,"entry_leader":{"entry_meta.type":"container"}},"container":{"id":"abcdefghijklmnopqrstuvwxyz0123456789"}}`,
+	`{ "event" : { "category" : [ "process" ] , "type" : [ "start" ] , "action" : "exec" } , "host" : { "os" : { "type" : "linux" } } , "process" : { "name" : "nmap" , "args" : [ "nmap" , "-sS" ] , "interactive" : true } , "container" : { "id" : "c1" } }`,
+	`{"event":{"category":["process"],"type":["start"],"action":"exec","skip":{"a":"}]\"","b":[{"c":"{"}]}},"host":{"os":{"type":"linux"}},"process":{"name":"socat","args":["socat",1,2.5,true,null],"interactive":true,"user":{"name":"x"}},"container":{"id":"c1","runtime":"containerd"}}`,
+	`{"event":{"category":["process"],"type":["start"],"action":"exec"},"host":{"os":{"type":"linux"}},"process":{"name":"nc","args":["nc","-lvp"],"interactive":true},"container":{"id":"c1"},"process":{"name":"tcpdump"},"process.interactive":false}`,
 	`not json`,
 	`{"event":{"category":["process"],"type":["start"],"action":"exec"},"process":{"name":"nc"`,
+	`{"event":{"category":["process"],"type":["start"],"action":"exec"},"process":{"name":"nc","unused":"abc\q"}}`,
+	`{"event":{"category":["process"],"type":["start"],"action":"exec"},"process":{"name":"nc","unused":tru}}`,
 }
 
 // TestGoAgreesWithNative is the differential test: the generated package
@@ -389,6 +397,37 @@ func TestGoAgreesWithNative(t *testing.T) {
 	}
 }
 
+// FuzzGoAgreesWithNative: on any one line, the generated package of the
+// shipped rules and the interpreted evaluator give the same alerts and the
+// same kind of error (none, skipped, evaluated).
+func FuzzGoAgreesWithNative(f *testing.F) {
+	rules := goGenRules(f, filepath.Join("..", "rules", "*.toml"))
+	prog, diags := native.Compile(rules, native.Options{})
+	if diags.HasErrors() {
+		f.Fatal(diags)
+	}
+	for _, s := range goGenTricky {
+		f.Add([]byte(s))
+	}
+	for _, l := range goGenLines(f, filepath.Join("corpus", "events.ndjson"))[:20] {
+		f.Add(l)
+	}
+	errKind := func(err error) string {
+		if err == nil {
+			return "none"
+		}
+		return goGenErr(0, err)
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		var want, got []string
+		werr := prog.NewEngine().Process(line, func(m native.Match) { want = append(want, rules[m.Rule].Meta.File) })
+		gerr := eqlxrules.NewMatcher().Match(line, func(a eqlxrules.Alert) { got = append(got, a.Rule.File) })
+		if !slices.Equal(got, want) || errKind(gerr) != errKind(werr) {
+			t.Errorf("%q:\n generated %v, %s\n native    %v, %s", line, got, errKind(gerr), want, errKind(werr))
+		}
+	})
+}
+
 func goGenFiles(rules []*ir.Rule) []string {
 	var out []string
 	for _, r := range rules {
@@ -466,4 +505,41 @@ func BenchmarkGoGenerated(b *testing.B) {
 		}
 		b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
 	})
+}
+
+// BenchmarkGoGeneratedVsNative runs the two engines of
+// BenchmarkGoGenerated in alternating chunks of 10,000 events over the
+// same stream, so that load from other processes on a shared machine
+// falls on both alike, and reports the ratio of their events/s (one op is
+// one chunk through both).
+func BenchmarkGoGeneratedVsNative(b *testing.B) {
+	lines := goGenEvents()
+	rules := goGenRules(b, filepath.Join("..", "rules", "*.toml"))
+	prog, diags := native.Compile(rules, native.Options{})
+	if diags.HasErrors() {
+		b.Fatal(diags)
+	}
+	eng := prog.NewEngine()
+	m := eqlxrules.NewMatcher()
+	fn := func(eqlxrules.Alert) {}
+	emit := func(native.Match) {}
+	const chunk = 10_000
+	var gen, nat time.Duration
+	n := 0
+	for b.Loop() {
+		start := time.Now()
+		for k := range chunk {
+			_ = m.Match(lines[(n+k)%len(lines)], fn)
+		}
+		mid := time.Now()
+		for k := range chunk {
+			_ = eng.Process(lines[(n+k)%len(lines)], emit)
+		}
+		gen += mid.Sub(start)
+		nat += time.Since(mid)
+		n += chunk
+	}
+	b.ReportMetric(float64(n)/gen.Seconds(), "generated-events/s")
+	b.ReportMetric(float64(n)/nat.Seconds(), "native-events/s")
+	b.ReportMetric(nat.Seconds()/gen.Seconds(), "speedup")
 }
