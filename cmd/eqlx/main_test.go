@@ -96,18 +96,6 @@ func TestUsageErrorsExit2(t *testing.T) {
 	}
 }
 
-func TestTargetsNotBuiltYet(t *testing.T) {
-	for _, to := range []string{"falco", "sigma", "go"} {
-		t.Run(to, func(t *testing.T) {
-			code, stdout, stderr := eqlx(t, "", "convert", "--to", to, rulesDir)
-			want := "eqlx convert --to " + to + ": not built yet\n"
-			if code != exitUsage || stderr != want || stdout != "" {
-				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and %q", code, stdout, stderr, want)
-			}
-		})
-	}
-}
-
 func TestVersion(t *testing.T) {
 	code, stdout, _ := eqlx(t, "", "version")
 	if code != exitOK || !regexp.MustCompile(`^eqlx \S+ \(go[^)]*\)\n$`).MatchString(stdout) {

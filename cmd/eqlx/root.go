@@ -12,7 +12,7 @@ import (
 const (
 	exitOK     = 0 // every rule compiled
 	exitFailed = 1 // at least one rule failed; the others were processed
-	exitUsage  = 2 // bad flags or arguments, unreadable paths, a target not built yet
+	exitUsage  = 2 // bad flags or arguments, unreadable paths or field maps
 )
 
 // exitError carries an exit code out of a command. Its message, if any, has
@@ -72,6 +72,6 @@ Exit codes: 0 all rules ok, 1 some rule failed, 2 usage error.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newCheck(e), newConvert(e), newVersion(e))
+	root.AddCommand(newCheck(e), newConvert(e), newEvalCmd(), newFields(e), newGenCmd(), newVersion(e))
 	return root
 }
