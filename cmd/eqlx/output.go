@@ -50,8 +50,18 @@ func writeAtomic(path string, data []byte) error {
 	return writeFileAtomic(osFS{}, path, data)
 }
 
-// writeFileAtomic is writeAtomic on fsys.
+// writeFileAtomic is writeAtomic on fsys. A destination that is not a
+// regular file (-o /dev/null, /dev/stdout, a named pipe) is written in
+// place: renaming over it would replace the device or pipe with a file. A
+// symbolic link is followed, so that the file it points to is replaced and
+// the link kept.
 func writeFileAtomic(fsys fileSystem, path string, data []byte) error {
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
+		return writeInPlace(path, data)
+	}
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
 	tmp, err := writeTemp(fsys, path, data)
 	if err != nil {
 		return err
@@ -61,6 +71,19 @@ func writeFileAtomic(fsys fileSystem, path string, data []byte) error {
 		return err
 	}
 	return nil
+}
+
+// writeInPlace writes data to an existing device or pipe.
+func writeInPlace(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // writeTemp writes data to a new temporary file beside path and returns its

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"syscall"
 	"testing"
 
 	"github.com/eqlx/eqlx/ir"
@@ -155,5 +158,51 @@ func TestOutputDirIsAtomicThroughTheCLI(t *testing.T) {
 	}
 	if got := snapshot(t, parent); len(got) != 1 {
 		t.Errorf("left behind: %v", got)
+	}
+}
+
+// TestOutputToPipeOrSymlink: -o onto a named pipe writes into the pipe and
+// leaves it a pipe (renaming over it, as over /dev/null, would replace it
+// with a file); -o onto a symbolic link replaces the file it points to and
+// keeps the link.
+func TestOutputToPipeOrSymlink(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "out.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no named pipes here:", err)
+	}
+	got := make(chan []byte)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		got <- b
+	}()
+	if code, _, stderr := eqlx(t, "", "convert", "--to", "falco", "-o", fifo, rulesDir); code != exitOK {
+		t.Fatalf("pipe: exit %d: %s", code, stderr)
+	}
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&fs.ModeNamedPipe == 0 {
+		// The reader is still blocked on the unlinked pipe: nothing will
+		// ever write to it, so do not wait for it.
+		t.Fatalf("the pipe was replaced: %v %v", st.Mode(), err)
+	}
+	if b := <-got; !bytes.Contains(b, []byte("- rule: ")) {
+		t.Errorf("pipe received %d bytes without a rule", len(b))
+	}
+
+	target := filepath.Join(dir, "real.yaml")
+	link := filepath.Join(dir, "link.yaml")
+	if err := os.WriteFile(target, []byte("old\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real.yaml", link); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := eqlx(t, "", "convert", "--to", "falco", "-o", link, rulesDir); code != exitOK {
+		t.Fatalf("symlink: exit %d: %s", code, stderr)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("the link was replaced by a file: %v", err)
+	}
+	if b, _ := os.ReadFile(target); !bytes.Contains(b, []byte("- rule: ")) {
+		t.Errorf("the link's target was not rewritten: %q", b)
 	}
 }
