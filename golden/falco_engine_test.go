@@ -369,7 +369,7 @@ func TestFalcoEngineDetectionRulesCorpus(t *testing.T) {
 	falcotest.Need(t)
 	start := time.Now()
 	var linux []*ir.Rule
-	for _, r := range sigmaCorpusRules(t) {
+	for _, r := range corpusRules(t) {
 		if falcoEngineIsLinux(r) {
 			linux = append(linux, r)
 		}

@@ -2,7 +2,6 @@ package golden
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -10,33 +9,9 @@ import (
 
 	"github.com/eqlx/eqlx/backends/falco"
 	"github.com/eqlx/eqlx/backends/falco/falcotest"
-	"github.com/eqlx/eqlx/frontend"
 	"github.com/eqlx/eqlx/internal/goldentest"
 	"github.com/eqlx/eqlx/ir"
 )
-
-// falcoCompile compiles rule files named as from the repository root
-// ("rules/x.toml"), so reports read the same from any directory.
-func falcoCompile(t *testing.T, paths []string) []*ir.Rule {
-	t.Helper()
-	var srcs []frontend.Source
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		srcs = append(srcs, frontend.Source{Name: strings.TrimPrefix(filepath.ToSlash(p), "../"), Data: data})
-	}
-	res := frontend.CompileSources(srcs, frontend.Options{})
-	for _, f := range res.Failed {
-		for _, d := range f.Diags {
-			if d.Code == "eqlx/not-wired" {
-				t.Skip("the EQL parser is not wired into frontend yet")
-			}
-		}
-	}
-	return res.Rules
-}
 
 // TestFalcoGolden pins the Falco rules file written for rules/ in both
 // renderings (golden/falco/eqlx_rules.yaml, golden/falco/portable/) and
@@ -46,7 +21,7 @@ func TestFalcoGolden(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no rules in ../rules: %v", err)
 	}
-	rules := falcoCompile(t, files)
+	rules := compileFromRoot(t, files)
 	if len(rules) != len(files) {
 		t.Fatalf("%d rule files gave %d rules", len(files), len(rules))
 	}
@@ -82,7 +57,7 @@ func TestFalcoCorpusCoverage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus conversion skipped in -short mode")
 	}
-	rules := falcoCorpusRules(t)
+	rules := corpusRules(t)
 	for _, v := range []falco.Version{falco.Current, falco.Portable} {
 		_, rep := falco.Render(rules, falco.Options{Version: v})
 		if len(rep.Rules) != len(rules) {
@@ -169,7 +144,7 @@ func falcoCheckConditions(t *testing.T, rules []*ir.Rule, v falco.Version, sysdi
 func TestFalcoShippedConditionsCompile(t *testing.T) {
 	falcotest.Need(t)
 	files, _ := filepath.Glob(filepath.Join("..", "rules", "*.toml"))
-	rules := falcoCompile(t, files)
+	rules := compileFromRoot(t, files)
 	falcoCheckConditions(t, rules, falco.Current, false)
 	n := falcoCheckConditions(t, rules, falco.Portable, true)
 	t.Logf("%d portable conditions of rules/ compile in sysdig", n)
@@ -182,34 +157,16 @@ func TestFalcoCorpusConditionsParse(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus conversion skipped in -short mode")
 	}
-	rules := falcoCorpusRules(t)
+	rules := corpusRules(t)
 	falcoCheckConditions(t, rules, falco.Current, false)
 	n := falcoCheckConditions(t, rules, falco.Portable, false)
 	t.Logf("%d portable conditions of the corpus parse in both grammars", n)
 }
 
-func falcoCorpusRules(tb testing.TB) []*ir.Rule {
-	tb.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus", "detection-rules")
-	paths, err := frontend.Expand([]string{dir})
-	if err != nil || len(paths) == 0 {
-		tb.Skipf("no detection-rules corpus at %s: %v", dir, err)
-	}
-	var srcs []frontend.Source
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		srcs = append(srcs, frontend.Source{Name: strings.TrimPrefix(filepath.ToSlash(p), "../"), Data: data})
-	}
-	return frontend.CompileSources(srcs, frontend.Options{}).Rules
-}
-
 // BenchmarkConvertCorpus renders the whole detection-rules corpus
 // (compiled once, outside the timer) to one Falco rules file.
 func BenchmarkConvertCorpus(b *testing.B) {
-	rules := falcoCorpusRules(b)
+	rules := corpusRules(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, v := range []falco.Version{falco.Current} {

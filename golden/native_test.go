@@ -12,7 +12,7 @@ import (
 // dialect: every EQL rule of detection-rules that the frontend accepts must
 // compile natively, since every other backend is judged against it.
 func TestNativeCompilesCorpus(t *testing.T) {
-	rules := sigmaCorpusRules(t)
+	rules := corpusRules(t)
 	if len(rules) < 1000 {
 		t.Fatalf("only %d corpus rules compiled in the frontend", len(rules))
 	}

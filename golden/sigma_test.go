@@ -15,61 +15,20 @@ import (
 	"github.com/eqlx/eqlx/backends/native"
 	"github.com/eqlx/eqlx/backends/sigma"
 	"github.com/eqlx/eqlx/backends/sigma/sigmatest"
-	"github.com/eqlx/eqlx/frontend"
 	"github.com/eqlx/eqlx/internal/goldentest"
 	"github.com/eqlx/eqlx/ir"
 )
-
-// sigmaShared is ../shared, seen from golden/.
-var sigmaShared = filepath.Join("..", "..", "shared")
-
-// sigmaCompile compiles rule files named as a user at the repository root
-// names them ("rules/x.toml"), so reports and golden files read the same
-// from any directory. It skips the test while the parser is not wired.
-func sigmaCompile(t *testing.T, paths []string) []*ir.Rule {
-	t.Helper()
-	var srcs []frontend.Source
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		srcs = append(srcs, frontend.Source{Name: strings.TrimPrefix(filepath.ToSlash(p), "../"), Data: data})
-	}
-	res := frontend.CompileSources(srcs, frontend.Options{})
-	for _, f := range res.Failed {
-		for _, d := range f.Diags {
-			if d.Code == "eqlx/not-wired" {
-				t.Skip("the EQL parser is not wired into frontend yet")
-			}
-		}
-	}
-	return res.Rules
-}
-
-func sigmaShippedRules(t *testing.T) []*ir.Rule {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join("..", "rules", "*.toml"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no rules in ../rules: %v", err)
-	}
-	rules := sigmaCompile(t, files)
-	if len(rules) != len(files) {
-		t.Fatalf("%d rule files gave %d rules", len(files), len(rules))
-	}
-	return rules
-}
 
 // TestSigmaGolden pins the Sigma output for rules/: golden/sigma/<file>.yml
 // per rule (taxonomy fields), golden/sigma/ecs/ (ECS fields), the
 // correlations of golden/corpus/rules in golden/sigma/corpus/, and each
 // set's report.json. `go test ./golden -update` rewrites them.
 func TestSigmaGolden(t *testing.T) {
-	rules := sigmaShippedRules(t)
+	rules := shippedRules(t)
 	// The test-only sequence and sample rules of golden/corpus/rules pin the
 	// correlation output (golden/sigma/corpus/).
 	seqFiles, _ := filepath.Glob(filepath.Join("corpus", "rules", "*.toml"))
-	seqRules := sigmaCompile(t, seqFiles)
+	seqRules := compileFromRoot(t, seqFiles)
 	for _, set := range []struct {
 		dir   string
 		rules []*ir.Rule
@@ -113,11 +72,11 @@ func TestSigmaGolden(t *testing.T) {
 // report does not warn about them.
 func sigmaCheckFiles(t *testing.T, files []ir.File, rep ir.Report, mode sigma.FieldMode) {
 	t.Helper()
-	schemas, err := sigmatest.LoadSchemas(filepath.Join(sigmaShared, "sigma-schema"))
+	schemas, err := sigmatest.LoadSchemas(filepath.Join(sharedDir, "sigma-schema"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	tax, err := sigmatest.LoadTaxonomy(filepath.Join(sigmaShared, "sigma-schema", "sigmahq"))
+	tax, err := sigmatest.LoadTaxonomy(filepath.Join(sharedDir, "sigma-schema", "sigmahq"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,22 +136,11 @@ func sigmaCheckFiles(t *testing.T, files []ir.File, rep ir.Report, mode sigma.Fi
 
 // TestSigmaShippedRulesValidate checks the output for rules/ in both modes.
 func TestSigmaShippedRulesValidate(t *testing.T) {
-	rules := sigmaShippedRules(t)
+	rules := shippedRules(t)
 	for _, mode := range []sigma.FieldMode{sigma.Taxonomy, sigma.ECS} {
 		files, rep := sigma.Emit(rules, sigma.Options{Fields: mode})
 		sigmaCheckFiles(t, files, rep, mode)
 	}
-}
-
-// sigmaCorpusRules compiles ../shared/corpus/detection-rules.
-func sigmaCorpusRules(t *testing.T) []*ir.Rule {
-	t.Helper()
-	dir := filepath.Join(sigmaShared, "corpus", "detection-rules")
-	files, err := frontend.Expand([]string{dir})
-	if err != nil || len(files) == 0 {
-		t.Skipf("no detection-rules corpus at %s: %v", dir, err)
-	}
-	return sigmaCompile(t, files)
 }
 
 // TestSigmaCorpusValidatesAndCoverage converts every EQL rule of
@@ -202,7 +150,7 @@ func TestSigmaCorpusValidatesAndCoverage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus conversion skipped in -short mode")
 	}
-	rules := sigmaCorpusRules(t)
+	rules := corpusRules(t)
 	for _, mode := range []sigma.FieldMode{sigma.Taxonomy, sigma.ECS} {
 		files, rep := sigma.Emit(rules, sigma.Options{Fields: mode})
 		sigmaCheckFiles(t, files, rep, mode)
@@ -405,7 +353,7 @@ func TestSigmaCorpusEvents(t *testing.T) {
 		m, _ := filepath.Glob(pat)
 		paths = append(paths, m...)
 	}
-	rules := sigmaCompile(t, paths)
+	rules := compileFromRoot(t, paths)
 	events := sigmaLoadEvents(t)
 	byStem := map[string]*ir.Rule{}
 	for _, r := range rules {
@@ -558,7 +506,7 @@ func TestSigmaAgreesWithNativeOnTheDetectionRulesCorpus(t *testing.T) {
 	}
 	var rules []*ir.Rule
 	refused := 0
-	for _, r := range sigmaCorpusRules(t) {
+	for _, r := range corpusRules(t) {
 		if _, ds := native.Compile([]*ir.Rule{r}, native.Options{}); ds.HasErrors() {
 			if refused == 0 {
 				t.Logf("native cannot compile %s: %v", r.Meta.File, ds[0])
