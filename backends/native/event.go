@@ -37,28 +37,65 @@ type scalar struct {
 type trieNode struct {
 	name     string
 	path     string
+	word     uint64 // keyWord(name)
 	children []*trieNode
-	// words[k] is the first 8 bytes of children[k].name, little-endian and
-	// zero-padded: the object loop has a key's first 8 bytes in a register
-	// already, so one integer compare rejects almost every non-matching
-	// child without a call to compare strings.
-	words []uint64
+	// table finds a child by a multiplicative hash of its name's first 8
+	// bytes and length, chosen at build time so that no two children
+	// collide: a key is then one multiply, one load and one compare away
+	// from its child or from being skipped, whatever the fan-out, with no
+	// loop whose exit depends on the key.
+	table []*trieNode
+	mul   uint64
+	shift uint8
 	slot  int // -1 when no field ends here
 	// first marks the first bytes of the children's names: a key whose first
-	// byte is not marked can be neither a child nor a dotted path through
-	// one, and is skipped without a lookup.
+	// byte is not marked cannot be a dotted path through a child.
 	first [256]bool
 }
 
 // addChild appends a child named seg.
 func (n *trieNode) addChild(seg, path string) *trieNode {
-	ch := &trieNode{name: seg, path: path, slot: -1}
+	ch := &trieNode{name: seg, path: path, word: keyWord([]byte(seg)), slot: -1}
 	n.children = append(n.children, ch)
-	n.words = append(n.words, keyWord([]byte(seg)))
 	if seg != "" {
 		n.first[seg[0]] = true
 	}
+	n.buildTable()
 	return ch
+}
+
+// buildTable finds a multiplier that sends every child to its own slot of
+// the smallest table that allows one (tried in a fixed order, so a trie is
+// a pure function of its paths).
+func (n *trieNode) buildTable() {
+	seed := uint64(0x9e3779b97f4a7c15)
+	for bitsN := bits.Len(uint(len(n.children))); ; bitsN++ {
+		size := 1 << bitsN
+		table := make([]*trieNode, size)
+		shift := uint8(64 - bitsN)
+	try:
+		for range 256 {
+			seed += 0x9e3779b97f4a7c15 // splitmix64
+			z := seed
+			z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+			z = (z ^ z>>27) * 0x94d049bb133111eb
+			mul := (z ^ z>>31) | 1
+			clear(table)
+			for _, c := range n.children {
+				h := trieHash(c.word, len(c.name), mul, shift)
+				if table[h] != nil {
+					continue try
+				}
+				table[h] = c
+			}
+			n.table, n.mul, n.shift = table, mul, shift
+			return
+		}
+	}
+}
+
+func trieHash(kw uint64, n int, mul uint64, shift uint8) uint64 {
+	return ((kw + uint64(n)) * mul) >> shift
 }
 
 // keyWord packs the first 8 bytes of key, zero-padded, little-endian.
@@ -76,13 +113,12 @@ func (n *trieNode) child(name []byte) *trieNode {
 
 // lookup finds the child named key, whose keyWord is kw.
 func (n *trieNode) lookup(key []byte, kw uint64) *trieNode {
-	for k, w := range n.words {
-		if w != kw {
-			continue
-		}
-		if c := n.children[k]; len(c.name) == len(key) && (len(key) <= 8 || c.name[8:] == string(key[8:])) {
-			return c
-		}
+	if len(n.table) == 0 {
+		return nil
+	}
+	c := n.table[trieHash(kw, len(key), n.mul, n.shift)&uint64(len(n.table)-1)]
+	if c != nil && c.word == kw && len(c.name) == len(key) && (len(key) <= 8 || c.name[8:] == string(key[8:])) {
+		return c
 	}
 	return nil
 }
@@ -149,7 +185,8 @@ type event struct {
 	idGen []uint32
 	// cand and candIx are scratch for Program.candidates.
 	cand, candIx []uint64
-	ts           int64 // @timestamp in Unix nanoseconds, when hasTS
+	blk          []block // the line's masks, scratch for decode
+	ts           int64   // @timestamp in Unix nanoseconds, when hasTS
 	hasTS        bool
 }
 
@@ -259,7 +296,9 @@ func (x *extractor) decode(ev *event, line []byte) error {
 	for i := range ev.vals {
 		ev.vals[i] = ev.vals[i][:0]
 	}
-	d := decoder{b: line, ev: ev}
+	blk, anyBS := indexLine(ev.blk, line)
+	ev.blk = blk
+	d := decoder{b: line, ev: ev, blk: blk, bs: anyBS}
 	d.skipWS()
 	if d.i >= len(d.b) || d.b[d.i] != '{' {
 		return &syntaxError{d.i, "expected a JSON object"}
@@ -289,9 +328,71 @@ func (x *extractor) decode(ev *event, line []byte) error {
 }
 
 type decoder struct {
-	b  []byte
-	i  int
-	ev *event
+	b   []byte
+	i   int
+	ev  *event
+	blk []block // b's masks (indexLine)
+	bs  bool    // b holds a backslash: strings must be checked for escapes
+}
+
+// quoteAfter returns the index of the first unescaped '"' at or after j,
+// or -1. The common case, a quote within the same 64-byte block, is
+// inlined.
+func (d *decoder) quoteAfter(j int) int {
+	if w := j >> 6; w < len(d.blk) {
+		if m := d.blk[w].q >> (uint(j) & 63); m != 0 {
+			return j + bits.TrailingZeros64(m)
+		}
+	}
+	return d.quoteAfterSlow(j)
+}
+
+func (d *decoder) quoteAfterSlow(j int) int {
+	for w := j>>6 + 1; w < len(d.blk); w++ {
+		if m := d.blk[w].q; m != 0 {
+			return w<<6 + bits.TrailingZeros64(m)
+		}
+	}
+	return -1
+}
+
+// escaped reports whether b[from:to] holds a backslash: only lines that
+// hold one anywhere need to look.
+func (d *decoder) escaped(from, to int) bool {
+	return d.bs && bytes.IndexByte(d.b[from:to], '\\') >= 0
+}
+
+// skipContainer returns the index just past the object or array that
+// starts at b[i], counting the brackets outside strings 64 bytes at a
+// time: the depth can only reach zero in a block with at least as many
+// closing brackets as the depth at its start, and only there are the
+// brackets looked at one by one.
+func (d *decoder) skipContainer(i int) (int, bool) {
+	w := i >> 6
+	if w >= len(d.blk) {
+		return len(d.b), false
+	}
+	sh := uint(i) & 63
+	op := d.blk[w].op >> sh << sh
+	cl := d.blk[w].cl >> sh << sh
+	depth := 0
+	for {
+		nc := bits.OnesCount64(cl)
+		if nc >= depth {
+			for c := cl; c != 0; c &= c - 1 {
+				p := bits.TrailingZeros64(c)
+				below := uint64(1)<<p - 1
+				if depth+bits.OnesCount64(op&below)-bits.OnesCount64(cl&below) == 1 {
+					return w<<6 + p + 1, true
+				}
+			}
+		}
+		depth += bits.OnesCount64(op) - nc
+		if w++; w >= len(d.blk) {
+			return len(d.b), false
+		}
+		op, cl = d.blk[w].op, d.blk[w].cl
+	}
 }
 
 func (d *decoder) skipWS() {
@@ -319,15 +420,6 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-// quoteBits has bit 7 set in the lowest byte of x that is '"' or '\\'
-// (higher bits may be set spuriously by borrows: only the lowest one set
-// counts).
-func quoteBits(x uint64) uint64 {
-	q := x ^ (lo8 * '"')
-	s := x ^ (lo8 * '\\')
-	return ((q-lo8)&^q | (s-lo8)&^s) & hi8
-}
-
 // object reads an object whose keys are looked up under node (nil: skip).
 // The cursor is kept in a local between calls (writes through d cost). Keys
 // and the strings that no rule reads are most of an event: their commonest
@@ -347,26 +439,30 @@ func (d *decoder) object(node *trieNode) error {
 			return d.errf("expected a string key")
 		}
 		// Read the key, and kw, its first 8 bytes as trieNode.words has them.
-		var key []byte
-		var kw uint64
-		haveKey := false
-		if k := i + 1; k+8 <= len(b) {
-			w := binary.LittleEndian.Uint64(b[k:])
-			if m := quoteBits(w); m != 0 {
-				if l := bits.TrailingZeros64(m) / 8; b[k+l] == '"' {
-					key, kw, i, haveKey = b[k:k+l], w&(1<<(8*l)-1), k+l+1, true
-				}
-			} else if j := scanQuote(b, k+8); j >= 0 && b[j] == '"' {
-				key, kw, i, haveKey = b[k:j], w, j+1, true
-			}
+		j := d.quoteAfter(i + 1)
+		if j < 0 {
+			d.i = len(b)
+			return d.errf("unterminated string")
 		}
-		if !haveKey { // escapes, or the end of the line is near
+		key := b[i+1 : j]
+		var kw uint64
+		if d.escaped(i+1, j) {
 			d.i = i
 			k, err := d.str()
 			if err != nil {
 				return err
 			}
 			key, kw, i = k, keyWord(k), d.i
+		} else {
+			if i+9 <= len(b) {
+				kw = binary.LittleEndian.Uint64(b[i+1:])
+				if len(key) < 8 {
+					kw &= 1<<(8*len(key)) - 1
+				}
+			} else {
+				kw = keyWord(key)
+			}
+			i = j + 1
 		}
 		i = skipSpace(b, i)
 		if i >= len(b) || b[i] != ':' {
@@ -375,8 +471,8 @@ func (d *decoder) object(node *trieNode) error {
 		}
 		i = skipSpace(b, i+1)
 		var next *trieNode
-		if node != nil && len(key) > 0 && node.first[key[0]] {
-			if next = node.lookup(key, kw); next == nil && hasDot(key, kw) {
+		if node != nil {
+			if next = node.lookup(key, kw); next == nil && len(key) > 0 && node.first[key[0]] && hasDot(key, kw) {
 				next = node.dotted(key)
 			}
 		}
@@ -387,7 +483,7 @@ func (d *decoder) object(node *trieNode) error {
 		switch c := b[i]; {
 		case next != nil && c == '"' && next.slot >= 0:
 			// A string for a field: taken here when it has no escape.
-			if j := scanQuote(b, i+1); j >= 0 && b[j] == '"' {
+			if j := d.quoteAfter(i + 1); j >= 0 && !d.escaped(i+1, j) {
 				d.add(next, scalar{k: kStr, s: b[i+1 : j]})
 				i = j + 1
 				break
@@ -410,18 +506,15 @@ func (d *decoder) object(node *trieNode) error {
 			}
 			i = d.i
 		case c == '"':
-			// An unread string, the commonest value: skipped here, the
-			// short ones without a call.
-			j, ok := closeInWord(b, i+1)
-			if !ok {
-				if j, ok = stringEnd(b, i+1); !ok {
-					d.i = len(b)
-					return d.errf("unterminated string")
-				}
+			// An unread string, the commonest value.
+			j := d.quoteAfter(i + 1)
+			if j < 0 {
+				d.i = len(b)
+				return d.errf("unterminated string")
 			}
 			i = j + 1
 		case c == '{' || c == '[':
-			end, ok := skipContainer(b, i)
+			end, ok := d.skipContainer(i)
 			if !ok {
 				d.i = len(b)
 				return d.errf("unexpected end of line inside a value")
@@ -470,7 +563,7 @@ func (d *decoder) fieldArray(i int, node *trieNode) (int, error) {
 	for {
 		taken := false
 		if i < len(b) && b[i] == '"' {
-			if j := scanQuote(b, i+1); j >= 0 && b[j] == '"' {
+			if j := d.quoteAfter(i + 1); j >= 0 && !d.escaped(i+1, j) {
 				d.add(node, scalar{k: kStr, s: b[i+1 : j]})
 				i, taken = j+1, true
 			}
@@ -685,11 +778,11 @@ func parseInt(b []byte) (int64, bool) {
 func (d *decoder) str() ([]byte, error) {
 	d.i++ // opening quote
 	start := d.i
-	j := scanQuote(d.b, d.i)
+	j := d.quoteAfter(d.i)
 	if j < 0 {
 		return nil, d.errf("unterminated string")
 	}
-	if d.b[j] == '"' {
+	if !d.escaped(start, j) {
 		d.i = j + 1
 		return d.b[start:j], nil
 	}
@@ -755,110 +848,6 @@ const (
 	lo8 = 0x0101010101010101
 	hi8 = 0x8080808080808080
 )
-
-// scanQuote returns the index of the first '"' or '\\' at or after i, or
-// -1, looking at 8 bytes at a time (SWAR): most of an event is strings that
-// no rule reads, and this scan is most of the work of skipping them.
-func scanQuote(b []byte, i int) int {
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		q := x ^ (lo8 * '"')
-		s := x ^ (lo8 * '\\')
-		if m := ((q-lo8)&^q | (s-lo8)&^s) & hi8; m != 0 {
-			return i + bits.TrailingZeros64(m)/8
-		}
-	}
-	for ; i < len(b); i++ {
-		if b[i] == '"' || b[i] == '\\' {
-			return i
-		}
-	}
-	return -1
-}
-
-// skipContainer returns the index just past the object or array that
-// starts at b[i]. Brackets outside strings change the depth; strings are
-// skipped 8 bytes at a time (SWAR). On generated events this measured
-// about 15% faster than a fully word-at-a-time bracket count (prefix XOR
-// of the quote mask, about 55 operations per word whatever the bytes):
-// the strings of ECS events are long enough that skipping them whole wins.
-func skipContainer(b []byte, i int) (int, bool) {
-	depth := 0
-	for i < len(b) {
-		c := b[i]
-		if c != '"' {
-			i++
-			// '[' | 0x20 is '{' and ']' | 0x20 is '}', and no other byte
-			// maps to either: one compare finds both kinds of bracket.
-			switch c | 0x20 {
-			case '{':
-				depth++
-			case '}':
-				depth--
-				if depth == 0 {
-					return i, true
-				}
-			}
-			continue
-		}
-		// A string: most end within their first 8 bytes (closeInWord is
-		// inlined: no call for them).
-		j, ok := closeInWord(b, i+1)
-		if !ok {
-			if j, ok = stringEnd(b, i+1); !ok {
-				return len(b), false
-			}
-		}
-		i = j + 1
-		// The commonest continuations, `":"` and `","`, lead straight to
-		// the next string.
-		if i+1 < len(b) && (b[i] == ':' || b[i] == ',') && b[i+1] == '"' {
-			i++
-		}
-	}
-	return len(b), false
-}
-
-// closeInWord returns the index of the quote that closes the string whose
-// contents start at b[j], when that quote is within the next 8 bytes and
-// no backslash comes first.
-func closeInWord(b []byte, j int) (int, bool) {
-	if j+8 <= len(b) {
-		if m := quoteBits(binary.LittleEndian.Uint64(b[j:])); m != 0 {
-			if k := j + bits.TrailingZeros64(m)/8; b[k] == '"' {
-				return k, true
-			}
-		}
-	}
-	return 0, false
-}
-
-// stringEnd returns the index of the quote that closes the string whose
-// contents start at b[j], 8 bytes at a time.
-func stringEnd(b []byte, j int) (int, bool) {
-	for {
-		if j+8 <= len(b) {
-			m := quoteBits(binary.LittleEndian.Uint64(b[j:]))
-			if m == 0 {
-				j += 8
-				continue
-			}
-			j += bits.TrailingZeros64(m) / 8
-		} else {
-			for j < len(b) && b[j] != '"' && b[j] != '\\' {
-				j++
-			}
-			if j >= len(b) {
-				return len(b), false
-			}
-		}
-		if b[j] == '\\' {
-			j += 2 // the escaped byte cannot end the string
-			continue
-		}
-		return j, true
-	}
-}
 
 func (d *decoder) hex4() (rune, bool) {
 	if d.i+4 > len(d.b) {

@@ -8,8 +8,9 @@ import (
 )
 
 // TestSkipContainerFindsTheEnd: on random JSON with strings holding
-// brackets, quotes and backslashes at every alignment, the word-at-a-time
-// skipper stops exactly where the value ends.
+// brackets, quotes and backslashes at every alignment (and across the
+// 64-byte blocks of the line's masks), the skipper stops exactly where the
+// value ends.
 func TestSkipContainerFindsTheEnd(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	pieces := []string{`{`, `}`, `[`, `]`, `"`, `\`, `\\`, `\"`, `a`, `,`, `:`, ` `, `é`}
@@ -39,14 +40,14 @@ func TestSkipContainerFindsTheEnd(t *testing.T) {
 			v = []any{v}
 		}
 		data, _ := json.Marshal(v)
-		prefix := strings.Repeat(" ", r.IntN(9))
+		prefix := strings.Repeat(" ", r.IntN(130))
 		line := []byte(prefix + string(data) + `,"tail"]`)
-		end, ok := skipContainer(line, len(prefix))
+		end, ok := lineDecoder(line).skipContainer(len(prefix))
 		if !ok || end != len(prefix)+len(data) {
 			t.Fatalf("skipContainer(%s) = %d, %v; want %d", line, end, ok, len(prefix)+len(data))
 		}
 	}
-	if _, ok := skipContainer([]byte(`{"a":"}`), 0); ok {
+	if _, ok := lineDecoder([]byte(`{"a":"}`)).skipContainer(0); ok {
 		t.Error("an unterminated object was accepted")
 	}
 }
@@ -57,4 +58,11 @@ func randStr(r *rand.Rand, pieces []string) string {
 		b.WriteString(pieces[r.IntN(len(pieces))])
 	}
 	return b.String()
+}
+
+// lineDecoder is a decoder over line with its masks built, as decode
+// makes one.
+func lineDecoder(line []byte) *decoder {
+	blk, bs := indexLine(nil, line)
+	return &decoder{b: line, ev: newEvent(0, 0), blk: blk, bs: bs}
 }

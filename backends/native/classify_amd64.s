@@ -1,0 +1,76 @@
+#include "textflag.h"
+
+// func classifyBlocks(dst []block, src []byte)
+//
+// For each 64-byte block of src, sets dst[k] to bit masks (bit n for byte
+// 64k+n) of the bytes that are '"', '\\', '{' or '[', and '}' or ']'.
+// SSE2 only: every amd64 CPU has it, so no feature check is needed.
+// Brackets are found after OR-ing 0x20 into every byte: '[' | 0x20 is
+// '{', ']' | 0x20 is '}', and no other byte maps to either.
+TEXT ·classifyBlocks(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ src_base+24(FP), SI
+	MOVQ $0x2222222222222222, AX
+	MOVQ AX, X8
+	PUNPCKLQDQ X8, X8
+	MOVQ $0x5c5c5c5c5c5c5c5c, AX
+	MOVQ AX, X9
+	PUNPCKLQDQ X9, X9
+	MOVQ $0x7b7b7b7b7b7b7b7b, AX
+	MOVQ AX, X10
+	PUNPCKLQDQ X10, X10
+	MOVQ $0x7d7d7d7d7d7d7d7d, AX
+	MOVQ AX, X11
+	PUNPCKLQDQ X11, X11
+	MOVQ $0x2020202020202020, AX
+	MOVQ AX, X12
+	PUNPCKLQDQ X12, X12
+	TESTQ CX, CX
+	JZ done
+
+loop:
+	XORQ R8, R8
+	XORQ R9, R9
+	XORQ R10, R10
+	XORQ R11, R11
+
+#define CHUNK(off, sh) \
+	MOVOU off(SI), X0 \
+	MOVO X0, X1 \
+	PCMPEQB X8, X1 \
+	PMOVMSKB X1, AX \
+	MOVO X0, X2 \
+	PCMPEQB X9, X2 \
+	PMOVMSKB X2, BX \
+	POR X12, X0 \
+	MOVO X0, X3 \
+	PCMPEQB X10, X3 \
+	PMOVMSKB X3, DX \
+	PCMPEQB X11, X0 \
+	PMOVMSKB X0, R12 \
+	SHLQ $sh, AX \
+	SHLQ $sh, BX \
+	SHLQ $sh, DX \
+	SHLQ $sh, R12 \
+	ORQ AX, R8 \
+	ORQ BX, R9 \
+	ORQ DX, R10 \
+	ORQ R12, R11
+
+	CHUNK(0, 0)
+	CHUNK(16, 16)
+	CHUNK(32, 32)
+	CHUNK(48, 48)
+
+	MOVQ R8, 0(DI)
+	MOVQ R9, 8(DI)
+	MOVQ R10, 16(DI)
+	MOVQ R11, 24(DI)
+	ADDQ $64, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ loop
+
+done:
+	RET
