@@ -229,6 +229,9 @@ func Compile(rules []*ir.Rule, opt Options) (*Program, ir.Diagnostics) {
 	p.nslots = len(c.paths)
 	p.nmemo = len(c.memo)
 	p.ext = extractor{root: buildTrie(c.paths), tsSlot: tsSlot}
+	for _, d := range c.dicts {
+		d.tab = newStrTable(d.ids)
+	}
 	c.diags.Sort()
 	return p, c.diags
 }
@@ -918,7 +921,8 @@ type valueDict struct {
 	// numText: a number's text counts as a string value, as a keyword field
 	// indexes it (`==`, `in`); wildcard patterns see strings only.
 	numText bool
-	ids     map[string]int32
+	ids     map[string]int32 // while compiling
+	tab     strTable         // ids, for lookups per event
 }
 
 type dictKey struct {

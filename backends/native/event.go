@@ -244,9 +244,7 @@ func (ev *event) valueIDs(d *valueDict) []int32 {
 			if d.fold && folded[i] != nil {
 				s = folded[i] // nil for a number: its text stays as is
 			}
-			if x, ok := d.ids[string(s)]; ok {
-				id = x
-			}
+			id = d.tab.lookup(s)
 		}
 		out = append(out, id)
 	}
