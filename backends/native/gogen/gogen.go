@@ -681,6 +681,7 @@ func readers(n int, node func(i int) (path string, slot int, children map[string
 		names = slices.Clone(names)
 		sort.Strings(names)
 		fmt.Fprintf(&b, "\n// obj%d reads the object at %s (node %d) at d.i.\nfunc (d *decoder) obj%d() error {\n", i, what, i, i)
+		fmt.Fprintf(&b, "site := %d * skipSites // the next skip site (skipRepeat)\n", i)
 		b.WriteString(`b := d.b
 i := skipSpace(b, d.i+1)
 if i < len(b) && b[i] == '}' {
@@ -694,9 +695,9 @@ d.i = i
 return d.errf("expected a string key")
 }
 next := int32(-1)
-j := i + 1 + keyStop8(b, i+1)
-if j > i+8 {
-// Past the first word. Within 8 bytes of the end of the line this
+j := i + 1 + keyStop16(b, i+1)
+if j > i+16 {
+// Past the first two words. Within 16 bytes of the end of the line this
 // finds nothing, and slowKey reads the key.
 j = scanKey(b, min(j, len(b)))
 }
@@ -725,8 +726,8 @@ switch next {
 case -1:
 if i < len(b) && b[i] == '"' {
 // An unread string without escapes, the commonest value.
-j := i + 1 + quoteStop8(b, i+1)
-if j > i+8 {
+j := i + 1 + quoteStop16(b, i+1)
+if j > i+16 {
 j = scanQuote(b, min(j, len(b)))
 }
 if j >= 0 && b[j] == '"' {
@@ -734,8 +735,15 @@ i = j + 1
 break
 }
 }
+if i < len(b) && (b[i] == '{' || b[i] == '[') {
+i, err = d.skipRepeat(i, site)
+if site < %d*skipSites+skipSites-1 {
+site++
+}
+break
+}
 i, err = d.skipUnread(i)
-`, i)
+`, i, i)
 		var kids []int
 		for _, name := range names {
 			kids = append(kids, children[name])

@@ -527,6 +527,7 @@ func readObject(d *decoder, node int32) error {
 
 // obj0 reads the object at the event (node 0) at d.i.
 func (d *decoder) obj0() error {
+	site := 0 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -540,9 +541,9 @@ func (d *decoder) obj0() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word. Within 8 bytes of the end of the line this
+		j := i + 1 + keyStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words. Within 16 bytes of the end of the line this
 			// finds nothing, and slowKey reads the key.
 			j = scanKey(b, min(j, len(b)))
 		}
@@ -579,14 +580,21 @@ func (d *decoder) obj0() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop8(b, i+1)
-				if j > i+8 {
+				j := i + 1 + quoteStop16(b, i+1)
+				if j > i+16 {
 					j = scanQuote(b, min(j, len(b)))
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
 					break
 				}
+			}
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i, err = d.skipRepeat(i, site)
+				if site < 0*skipSites+skipSites-1 {
+					site++
+				}
+				break
 			}
 			i, err = d.skipUnread(i)
 		case 2:
@@ -655,6 +663,7 @@ func (d *decoder) obj0() error {
 
 // obj2 reads the object at container (node 2) at d.i.
 func (d *decoder) obj2() error {
+	site := 2 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -668,9 +677,9 @@ func (d *decoder) obj2() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word. Within 8 bytes of the end of the line this
+		j := i + 1 + keyStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words. Within 16 bytes of the end of the line this
 			// finds nothing, and slowKey reads the key.
 			j = scanKey(b, min(j, len(b)))
 		}
@@ -697,14 +706,21 @@ func (d *decoder) obj2() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop8(b, i+1)
-				if j > i+8 {
+				j := i + 1 + quoteStop16(b, i+1)
+				if j > i+16 {
 					j = scanQuote(b, min(j, len(b)))
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
 					break
 				}
+			}
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i, err = d.skipRepeat(i, site)
+				if site < 2*skipSites+skipSites-1 {
+					site++
+				}
+				break
 			}
 			i, err = d.skipUnread(i)
 		default:
@@ -733,6 +749,7 @@ func (d *decoder) obj2() error {
 
 // obj4 reads the object at event (node 4) at d.i.
 func (d *decoder) obj4() error {
+	site := 4 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -746,9 +763,9 @@ func (d *decoder) obj4() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word. Within 8 bytes of the end of the line this
+		j := i + 1 + keyStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words. Within 16 bytes of the end of the line this
 			// finds nothing, and slowKey reads the key.
 			j = scanKey(b, min(j, len(b)))
 		}
@@ -779,14 +796,21 @@ func (d *decoder) obj4() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop8(b, i+1)
-				if j > i+8 {
+				j := i + 1 + quoteStop16(b, i+1)
+				if j > i+16 {
 					j = scanQuote(b, min(j, len(b)))
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
 					break
 				}
+			}
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i, err = d.skipRepeat(i, site)
+				if site < 4*skipSites+skipSites-1 {
+					site++
+				}
+				break
 			}
 			i, err = d.skipUnread(i)
 		default:
@@ -815,6 +839,7 @@ func (d *decoder) obj4() error {
 
 // obj8 reads the object at host (node 8) at d.i.
 func (d *decoder) obj8() error {
+	site := 8 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -828,9 +853,9 @@ func (d *decoder) obj8() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word. Within 8 bytes of the end of the line this
+		j := i + 1 + keyStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words. Within 16 bytes of the end of the line this
 			// finds nothing, and slowKey reads the key.
 			j = scanKey(b, min(j, len(b)))
 		}
@@ -857,14 +882,21 @@ func (d *decoder) obj8() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop8(b, i+1)
-				if j > i+8 {
+				j := i + 1 + quoteStop16(b, i+1)
+				if j > i+16 {
 					j = scanQuote(b, min(j, len(b)))
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
 					break
 				}
+			}
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i, err = d.skipRepeat(i, site)
+				if site < 8*skipSites+skipSites-1 {
+					site++
+				}
+				break
 			}
 			i, err = d.skipUnread(i)
 		case 9:
@@ -901,6 +933,7 @@ func (d *decoder) obj8() error {
 
 // obj9 reads the object at host.os (node 9) at d.i.
 func (d *decoder) obj9() error {
+	site := 9 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -914,9 +947,9 @@ func (d *decoder) obj9() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word. Within 8 bytes of the end of the line this
+		j := i + 1 + keyStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words. Within 16 bytes of the end of the line this
 			// finds nothing, and slowKey reads the key.
 			j = scanKey(b, min(j, len(b)))
 		}
@@ -943,14 +976,21 @@ func (d *decoder) obj9() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop8(b, i+1)
-				if j > i+8 {
+				j := i + 1 + quoteStop16(b, i+1)
+				if j > i+16 {
 					j = scanQuote(b, min(j, len(b)))
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
 					break
 				}
+			}
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i, err = d.skipRepeat(i, site)
+				if site < 9*skipSites+skipSites-1 {
+					site++
+				}
+				break
 			}
 			i, err = d.skipUnread(i)
 		default:
@@ -979,6 +1019,7 @@ func (d *decoder) obj9() error {
 
 // obj11 reads the object at process (node 11) at d.i.
 func (d *decoder) obj11() error {
+	site := 11 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -992,9 +1033,9 @@ func (d *decoder) obj11() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word. Within 8 bytes of the end of the line this
+		j := i + 1 + keyStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words. Within 16 bytes of the end of the line this
 			// finds nothing, and slowKey reads the key.
 			j = scanKey(b, min(j, len(b)))
 		}
@@ -1035,14 +1076,21 @@ func (d *decoder) obj11() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop8(b, i+1)
-				if j > i+8 {
+				j := i + 1 + quoteStop16(b, i+1)
+				if j > i+16 {
 					j = scanQuote(b, min(j, len(b)))
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
 					break
 				}
+			}
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i, err = d.skipRepeat(i, site)
+				if site < 11*skipSites+skipSites-1 {
+					site++
+				}
+				break
 			}
 			i, err = d.skipUnread(i)
 		case 13:
@@ -1087,6 +1135,7 @@ func (d *decoder) obj11() error {
 
 // obj13 reads the object at process.entry_leader (node 13) at d.i.
 func (d *decoder) obj13() error {
+	site := 13 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -1100,9 +1149,9 @@ func (d *decoder) obj13() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word. Within 8 bytes of the end of the line this
+		j := i + 1 + keyStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words. Within 16 bytes of the end of the line this
 			// finds nothing, and slowKey reads the key.
 			j = scanKey(b, min(j, len(b)))
 		}
@@ -1133,14 +1182,21 @@ func (d *decoder) obj13() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop8(b, i+1)
-				if j > i+8 {
+				j := i + 1 + quoteStop16(b, i+1)
+				if j > i+16 {
 					j = scanQuote(b, min(j, len(b)))
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
 					break
 				}
+			}
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i, err = d.skipRepeat(i, site)
+				if site < 13*skipSites+skipSites-1 {
+					site++
+				}
+				break
 			}
 			i, err = d.skipUnread(i)
 		case 15:
@@ -1177,6 +1233,7 @@ func (d *decoder) obj13() error {
 
 // obj15 reads the object at process.entry_leader.entry_meta (node 15) at d.i.
 func (d *decoder) obj15() error {
+	site := 15 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -1190,9 +1247,9 @@ func (d *decoder) obj15() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word. Within 8 bytes of the end of the line this
+		j := i + 1 + keyStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words. Within 16 bytes of the end of the line this
 			// finds nothing, and slowKey reads the key.
 			j = scanKey(b, min(j, len(b)))
 		}
@@ -1219,14 +1276,21 @@ func (d *decoder) obj15() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop8(b, i+1)
-				if j > i+8 {
+				j := i + 1 + quoteStop16(b, i+1)
+				if j > i+16 {
 					j = scanQuote(b, min(j, len(b)))
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
 					break
 				}
+			}
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i, err = d.skipRepeat(i, site)
+				if site < 15*skipSites+skipSites-1 {
+					site++
+				}
+				break
 			}
 			i, err = d.skipUnread(i)
 		default:
@@ -1255,6 +1319,7 @@ func (d *decoder) obj15() error {
 
 // obj21 reads the object at process.parent (node 21) at d.i.
 func (d *decoder) obj21() error {
+	site := 21 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -1268,9 +1333,9 @@ func (d *decoder) obj21() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word. Within 8 bytes of the end of the line this
+		j := i + 1 + keyStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words. Within 16 bytes of the end of the line this
 			// finds nothing, and slowKey reads the key.
 			j = scanKey(b, min(j, len(b)))
 		}
@@ -1305,14 +1370,21 @@ func (d *decoder) obj21() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop8(b, i+1)
-				if j > i+8 {
+				j := i + 1 + quoteStop16(b, i+1)
+				if j > i+16 {
 					j = scanQuote(b, min(j, len(b)))
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
 					break
 				}
+			}
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i, err = d.skipRepeat(i, site)
+				if site < 21*skipSites+skipSites-1 {
+					site++
+				}
+				break
 			}
 			i, err = d.skipUnread(i)
 		default:
@@ -1341,6 +1413,7 @@ func (d *decoder) obj21() error {
 
 // obj29 reads the object at user (node 29) at d.i.
 func (d *decoder) obj29() error {
+	site := 29 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -1354,9 +1427,9 @@ func (d *decoder) obj29() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word. Within 8 bytes of the end of the line this
+		j := i + 1 + keyStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words. Within 16 bytes of the end of the line this
 			// finds nothing, and slowKey reads the key.
 			j = scanKey(b, min(j, len(b)))
 		}
@@ -1383,14 +1456,21 @@ func (d *decoder) obj29() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop8(b, i+1)
-				if j > i+8 {
+				j := i + 1 + quoteStop16(b, i+1)
+				if j > i+16 {
 					j = scanQuote(b, min(j, len(b)))
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
 					break
 				}
+			}
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i, err = d.skipRepeat(i, site)
+				if site < 29*skipSites+skipSites-1 {
+					site++
+				}
+				break
 			}
 			i, err = d.skipUnread(i)
 		default:

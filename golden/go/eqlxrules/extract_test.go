@@ -64,9 +64,18 @@ var readersTricky = []string{
 // walk and prints everything decoding gives: the fields' values, the
 // warning and the error.
 func readersResult(line []byte, generic bool) string {
+	return readersResultWith(nil, line, generic)
+}
+
+// readersResultWith is readersResult with the event ev (nil: a new one),
+// which keeps what the readers remember from the lines it decoded before
+// (the containers skipRepeat compares with).
+func readersResultWith(ev *event, line []byte, generic bool) string {
 	x := newProgram(1).ext
 	x.generic = generic
-	ev := newEvent(len(x.nodes))
+	if ev == nil {
+		ev = newEvent(len(x.nodes))
+	}
 	err := x.decode(ev, line)
 	var b strings.Builder
 	if err != nil {
@@ -100,10 +109,19 @@ func TestReadersReadWhatTheGenericWalkReads(t *testing.T) {
 			lines = append(lines, l[:n])
 		}
 	}
+	// One event for the whole stream, as a Matcher keeps it: each line is
+	// read after the lines before it, and then again, when every skipped
+	// container it holds is the one remembered.
+	stream := newEvent(len(newProgram(1).ext.nodes))
 	for _, l := range lines {
-		got, want := readersResult([]byte(l), false), readersResult([]byte(l), true)
-		if got != want {
+		want := readersResult([]byte(l), true)
+		if got := readersResult([]byte(l), false); got != want {
 			t.Errorf("%s\n readers: %s generic: %s", l, got, want)
+		}
+		for pass := range 2 {
+			if got := readersResultWith(stream, []byte(l), false); got != want {
+				t.Errorf("%s (in a stream, pass %d)\n readers: %s generic: %s", l, pass, got, want)
+			}
 		}
 	}
 }
@@ -114,10 +132,20 @@ func FuzzReaders(f *testing.F) {
 	for _, l := range readersTricky {
 		f.Add([]byte(l))
 	}
+	warm := []byte(readersTricky[15])
 	f.Fuzz(func(t *testing.T, line []byte) {
-		got, want := readersResult(line, false), readersResult(line, true)
-		if got != want {
+		want := readersResult(line, true)
+		if got := readersResult(line, false); got != want {
 			t.Errorf("%q\n readers: %s generic: %s", line, got, want)
+		}
+		// Again after a line, and after itself: the readers compare the
+		// containers they skip with those they skipped before.
+		ev := newEvent(len(newProgram(1).ext.nodes))
+		readersResultWith(ev, warm, false)
+		for pass := range 2 {
+			if got := readersResultWith(ev, line, false); got != want {
+				t.Errorf("%q (pass %d after other lines)\n readers: %s generic: %s", line, pass, got, want)
+			}
 		}
 	})
 }

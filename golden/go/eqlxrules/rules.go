@@ -374,6 +374,7 @@ func readObject(d *decoder, node int32) error {
 
 // obj0 reads the object at the event (node 0) at d.i.
 func (d *decoder) obj0() error {
+	site := 0 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -387,9 +388,9 @@ func (d *decoder) obj0() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word. Within 8 bytes of the end of the line this
+		j := i + 1 + keyStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words. Within 16 bytes of the end of the line this
 			// finds nothing, and slowKey reads the key.
 			j = scanKey(b, min(j, len(b)))
 		}
@@ -422,14 +423,21 @@ func (d *decoder) obj0() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop8(b, i+1)
-				if j > i+8 {
+				j := i + 1 + quoteStop16(b, i+1)
+				if j > i+16 {
 					j = scanQuote(b, min(j, len(b)))
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
 					break
 				}
+			}
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i, err = d.skipRepeat(i, site)
+				if site < 0*skipSites+skipSites-1 {
+					site++
+				}
+				break
 			}
 			i, err = d.skipUnread(i)
 		case 1:
@@ -490,6 +498,7 @@ func (d *decoder) obj0() error {
 
 // obj1 reads the object at container (node 1) at d.i.
 func (d *decoder) obj1() error {
+	site := 1 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -503,9 +512,9 @@ func (d *decoder) obj1() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word. Within 8 bytes of the end of the line this
+		j := i + 1 + keyStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words. Within 16 bytes of the end of the line this
 			// finds nothing, and slowKey reads the key.
 			j = scanKey(b, min(j, len(b)))
 		}
@@ -532,14 +541,21 @@ func (d *decoder) obj1() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop8(b, i+1)
-				if j > i+8 {
+				j := i + 1 + quoteStop16(b, i+1)
+				if j > i+16 {
 					j = scanQuote(b, min(j, len(b)))
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
 					break
 				}
+			}
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i, err = d.skipRepeat(i, site)
+				if site < 1*skipSites+skipSites-1 {
+					site++
+				}
+				break
 			}
 			i, err = d.skipUnread(i)
 		default:
@@ -568,6 +584,7 @@ func (d *decoder) obj1() error {
 
 // obj3 reads the object at event (node 3) at d.i.
 func (d *decoder) obj3() error {
+	site := 3 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -581,9 +598,9 @@ func (d *decoder) obj3() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word. Within 8 bytes of the end of the line this
+		j := i + 1 + keyStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words. Within 16 bytes of the end of the line this
 			// finds nothing, and slowKey reads the key.
 			j = scanKey(b, min(j, len(b)))
 		}
@@ -614,14 +631,21 @@ func (d *decoder) obj3() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop8(b, i+1)
-				if j > i+8 {
+				j := i + 1 + quoteStop16(b, i+1)
+				if j > i+16 {
 					j = scanQuote(b, min(j, len(b)))
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
 					break
 				}
+			}
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i, err = d.skipRepeat(i, site)
+				if site < 3*skipSites+skipSites-1 {
+					site++
+				}
+				break
 			}
 			i, err = d.skipUnread(i)
 		default:
@@ -650,6 +674,7 @@ func (d *decoder) obj3() error {
 
 // obj7 reads the object at host (node 7) at d.i.
 func (d *decoder) obj7() error {
+	site := 7 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -663,9 +688,9 @@ func (d *decoder) obj7() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word. Within 8 bytes of the end of the line this
+		j := i + 1 + keyStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words. Within 16 bytes of the end of the line this
 			// finds nothing, and slowKey reads the key.
 			j = scanKey(b, min(j, len(b)))
 		}
@@ -692,14 +717,21 @@ func (d *decoder) obj7() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop8(b, i+1)
-				if j > i+8 {
+				j := i + 1 + quoteStop16(b, i+1)
+				if j > i+16 {
 					j = scanQuote(b, min(j, len(b)))
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
 					break
 				}
+			}
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i, err = d.skipRepeat(i, site)
+				if site < 7*skipSites+skipSites-1 {
+					site++
+				}
+				break
 			}
 			i, err = d.skipUnread(i)
 		case 8:
@@ -736,6 +768,7 @@ func (d *decoder) obj7() error {
 
 // obj8 reads the object at host.os (node 8) at d.i.
 func (d *decoder) obj8() error {
+	site := 8 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -749,9 +782,9 @@ func (d *decoder) obj8() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word. Within 8 bytes of the end of the line this
+		j := i + 1 + keyStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words. Within 16 bytes of the end of the line this
 			// finds nothing, and slowKey reads the key.
 			j = scanKey(b, min(j, len(b)))
 		}
@@ -778,14 +811,21 @@ func (d *decoder) obj8() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop8(b, i+1)
-				if j > i+8 {
+				j := i + 1 + quoteStop16(b, i+1)
+				if j > i+16 {
 					j = scanQuote(b, min(j, len(b)))
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
 					break
 				}
+			}
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i, err = d.skipRepeat(i, site)
+				if site < 8*skipSites+skipSites-1 {
+					site++
+				}
+				break
 			}
 			i, err = d.skipUnread(i)
 		default:
@@ -814,6 +854,7 @@ func (d *decoder) obj8() error {
 
 // obj10 reads the object at process (node 10) at d.i.
 func (d *decoder) obj10() error {
+	site := 10 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -827,9 +868,9 @@ func (d *decoder) obj10() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word. Within 8 bytes of the end of the line this
+		j := i + 1 + keyStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words. Within 16 bytes of the end of the line this
 			// finds nothing, and slowKey reads the key.
 			j = scanKey(b, min(j, len(b)))
 		}
@@ -868,14 +909,21 @@ func (d *decoder) obj10() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop8(b, i+1)
-				if j > i+8 {
+				j := i + 1 + quoteStop16(b, i+1)
+				if j > i+16 {
 					j = scanQuote(b, min(j, len(b)))
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
 					break
 				}
+			}
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i, err = d.skipRepeat(i, site)
+				if site < 10*skipSites+skipSites-1 {
+					site++
+				}
+				break
 			}
 			i, err = d.skipUnread(i)
 		case 12:
@@ -920,6 +968,7 @@ func (d *decoder) obj10() error {
 
 // obj12 reads the object at process.entry_leader (node 12) at d.i.
 func (d *decoder) obj12() error {
+	site := 12 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -933,9 +982,9 @@ func (d *decoder) obj12() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word. Within 8 bytes of the end of the line this
+		j := i + 1 + keyStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words. Within 16 bytes of the end of the line this
 			// finds nothing, and slowKey reads the key.
 			j = scanKey(b, min(j, len(b)))
 		}
@@ -964,14 +1013,21 @@ func (d *decoder) obj12() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop8(b, i+1)
-				if j > i+8 {
+				j := i + 1 + quoteStop16(b, i+1)
+				if j > i+16 {
 					j = scanQuote(b, min(j, len(b)))
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
 					break
 				}
+			}
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i, err = d.skipRepeat(i, site)
+				if site < 12*skipSites+skipSites-1 {
+					site++
+				}
+				break
 			}
 			i, err = d.skipUnread(i)
 		case 13:
@@ -1008,6 +1064,7 @@ func (d *decoder) obj12() error {
 
 // obj13 reads the object at process.entry_leader.entry_meta (node 13) at d.i.
 func (d *decoder) obj13() error {
+	site := 13 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -1021,9 +1078,9 @@ func (d *decoder) obj13() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word. Within 8 bytes of the end of the line this
+		j := i + 1 + keyStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words. Within 16 bytes of the end of the line this
 			// finds nothing, and slowKey reads the key.
 			j = scanKey(b, min(j, len(b)))
 		}
@@ -1050,14 +1107,21 @@ func (d *decoder) obj13() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop8(b, i+1)
-				if j > i+8 {
+				j := i + 1 + quoteStop16(b, i+1)
+				if j > i+16 {
 					j = scanQuote(b, min(j, len(b)))
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
 					break
 				}
+			}
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i, err = d.skipRepeat(i, site)
+				if site < 13*skipSites+skipSites-1 {
+					site++
+				}
+				break
 			}
 			i, err = d.skipUnread(i)
 		default:
@@ -1086,6 +1150,7 @@ func (d *decoder) obj13() error {
 
 // obj19 reads the object at process.parent (node 19) at d.i.
 func (d *decoder) obj19() error {
+	site := 19 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -1099,9 +1164,9 @@ func (d *decoder) obj19() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word. Within 8 bytes of the end of the line this
+		j := i + 1 + keyStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words. Within 16 bytes of the end of the line this
 			// finds nothing, and slowKey reads the key.
 			j = scanKey(b, min(j, len(b)))
 		}
@@ -1134,14 +1199,21 @@ func (d *decoder) obj19() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop8(b, i+1)
-				if j > i+8 {
+				j := i + 1 + quoteStop16(b, i+1)
+				if j > i+16 {
 					j = scanQuote(b, min(j, len(b)))
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
 					break
 				}
+			}
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i, err = d.skipRepeat(i, site)
+				if site < 19*skipSites+skipSites-1 {
+					site++
+				}
+				break
 			}
 			i, err = d.skipUnread(i)
 		default:

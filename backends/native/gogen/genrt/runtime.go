@@ -92,6 +92,12 @@ type event struct {
 	fgen   []uint64
 	farena []byte
 	memo   []uint8
+	// skipped[site] is a copy of the container that the generated readers
+	// last passed over unread at a skip site (see skipRepeat).
+	skipped [][]byte
+	// skipMiss[site] counts the misses at a site since its last hit: a
+	// site whose containers keep changing is copied only now and then.
+	skipMiss []uint8
 }
 
 func newEvent(nslots int) *event {
@@ -677,30 +683,43 @@ func scanKey(b []byte, i int) int {
 	return -1
 }
 
-// keyStop8 returns the offset of the first '"', '\\' or '.' among the 8
-// bytes at b[i:], or 8 when there is none or fewer than 8 bytes are left:
-// the inlined first step of scanKey, as most keys are short.
-func keyStop8(b []byte, i int) int {
-	if i < 0 || i+8 > len(b) {
-		return 8
+// keyStop16 returns the offset of the first '"', '\\' or '.' among the
+// 16 bytes at b[i:], or 16 when there is none or fewer than 16 bytes are
+// left: the inlined first step of scanKey. Two words, because most keys
+// (and most of the strings that no rule reads) end within them, and a
+// second step costs a mispredicted branch more than the second word.
+func keyStop16(b []byte, i int) int {
+	if i < 0 || i+16 > len(b) {
+		return 16
 	}
 	x := binary.LittleEndian.Uint64(b[i:])
-	q := x ^ (lo8 * '"')
-	s := x ^ (lo8 * '\\')
-	p := x ^ (lo8 * '.')
-	return bits.TrailingZeros64(((q-lo8)&^q|(s-lo8)&^s|(p-lo8)&^p)&hi8) / 8
+	y := binary.LittleEndian.Uint64(b[i+8:])
+	qx, sx, px := x^(lo8*'"'), x^(lo8*'\\'), x^(lo8*'.')
+	qy, sy, py := y^(lo8*'"'), y^(lo8*'\\'), y^(lo8*'.')
+	n := bits.TrailingZeros64(((qx-lo8)&^qx|(sx-lo8)&^sx|(px-lo8)&^px)&hi8) / 8
+	m := bits.TrailingZeros64(((qy-lo8)&^qy|(sy-lo8)&^sy|(py-lo8)&^py)&hi8) / 8
+	if n == 8 {
+		n += m
+	}
+	return n
 }
 
-// quoteStop8 is keyStop8 for '"' and '\\': the inlined first step of
+// quoteStop16 is keyStop16 for '"' and '\\': the inlined first step of
 // scanQuote.
-func quoteStop8(b []byte, i int) int {
-	if i < 0 || i+8 > len(b) {
-		return 8
+func quoteStop16(b []byte, i int) int {
+	if i < 0 || i+16 > len(b) {
+		return 16
 	}
 	x := binary.LittleEndian.Uint64(b[i:])
-	q := x ^ (lo8 * '"')
-	s := x ^ (lo8 * '\\')
-	return bits.TrailingZeros64(((q-lo8)&^q|(s-lo8)&^s)&hi8) / 8
+	y := binary.LittleEndian.Uint64(b[i+8:])
+	qx, sx := x^(lo8*'"'), x^(lo8*'\\')
+	qy, sy := y^(lo8*'"'), y^(lo8*'\\')
+	n := bits.TrailingZeros64(((qx-lo8)&^qx|(sx-lo8)&^sx)&hi8) / 8
+	m := bits.TrailingZeros64(((qy-lo8)&^qy|(sy-lo8)&^sy)&hi8) / 8
+	if n == 8 {
+		n += m
+	}
+	return n
 }
 
 // slowKey reads the key at b[i] (its opening quote) the generic way,
@@ -762,6 +781,52 @@ func (d *decoder) skipUnread(i int) (int, error) {
 		return 0, d.errf("expected a value")
 	}
 	return j, nil
+}
+
+// skipSites is the number of skip sites of each generated object reader:
+// its first skipSites-1 unread containers each have their own, the rest
+// share the last.
+const skipSites = 8
+
+// maxSkipCopy bounds the containers that skipRepeat remembers, so that a
+// stream of large, changing containers does not pay for copying them.
+const maxSkipCopy = 1024
+
+// skipRepeat passes over the unread container (object or array) at b[i],
+// like skipUnread, at a skip site of a generated reader. Events of a
+// stream repeat whole subobjects (agent, cloud, ecs, data_stream, the
+// process's tty, user and group): when the bytes at i start with the
+// container last skipped at the site, it ends where that one ended, and
+// one comparison replaces the scan. That is exact: skipContainer's result
+// depends only on the bytes from i to the end it returns (it never looks
+// past the closing bracket), so equal bytes give an equal end, valid as
+// before.
+func (d *decoder) skipRepeat(i, site int) (int, error) {
+	b, ev := d.b, d.ev
+	if site < len(ev.skipped) {
+		if m := ev.skipped[site]; len(m) > 0 && len(m) <= len(b)-i && string(b[i:i+len(m)]) == string(m) {
+			ev.skipMiss[site] = 0
+			return i + len(m), nil
+		}
+	}
+	end, ok := skipContainer(b, i)
+	if !ok {
+		d.i = len(b)
+		return 0, d.errf("unexpected end of line inside a value")
+	}
+	if site >= len(ev.skipped) {
+		ev.skipped = append(ev.skipped, make([][]byte, site+1-len(ev.skipped))...)
+		ev.skipMiss = append(ev.skipMiss, make([]uint8, site+1-len(ev.skipMiss))...)
+	}
+	// After 4 misses in a row, one in 16 is remembered.
+	if n := ev.skipMiss[site]; n < 4 || n&15 == 0 {
+		ev.skipped[site] = ev.skipped[site][:0]
+		if end-i <= maxSkipCopy {
+			ev.skipped[site] = append(ev.skipped[site], b[i:end]...)
+		}
+	}
+	ev.skipMiss[site]++
+	return end, nil
 }
 
 // isDelim marks the bytes that end a number or literal that is skipped:
@@ -833,9 +898,9 @@ func (d *decoder) simple(i int, slot int32) (int, bool) {
 	var v scalar
 	switch b[i] {
 	case '"':
-		j := i + 1 + quoteStop8(b, i+1)
-		if j > i+8 {
-			// Past the first word; near the end of the line, value
+		j := i + 1 + quoteStop16(b, i+1)
+		if j > i+16 {
+			// Past the first two words; near the end of the line, value
 			// reads the string.
 			j = scanQuote(b, min(j, len(b)))
 		}
