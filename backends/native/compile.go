@@ -381,9 +381,49 @@ func leafKey(e ir.Expr) string {
 	return ""
 }
 
-// countLeaves counts each leaf predicate over every rule, so that only
-// shared ones pay for the per-event cache.
+// shareKey identifies a leaf, or an and/or/not built of leaves, for
+// sharing; "" for anything else.
+func shareKey(e ir.Expr) string {
+	var op string
+	var terms []ir.Expr
+	switch x := e.(type) {
+	case *ir.And:
+		op, terms = "and(", x.Terms
+	case *ir.Or:
+		op, terms = "or(", x.Terms
+	case *ir.Not:
+		op, terms = "not(", []ir.Expr{x.X}
+	default:
+		if isLeaf(e) {
+			return leafKey(e)
+		}
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(op)
+	for i, t := range terms {
+		k := shareKey(t)
+		if k == "" {
+			return ""
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(k)
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// countLeaves counts each leaf predicate, and each and/or/not of leaves,
+// over every rule, so that only shared ones pay for the per-event cache.
+// Rules often repeat whole clauses (the shell names and the `which`/`man`
+// exclusions of the Defend for Containers rules), and then the second
+// rule reads the first one's answer.
 func (c *compiler) countLeaves(e ir.Expr) {
+	if k := shareKey(e); k != "" {
+		c.leafCount[k]++
+	}
 	switch x := e.(type) {
 	case *ir.And:
 		for _, t := range x.Terms {
@@ -395,18 +435,13 @@ func (c *compiler) countLeaves(e ir.Expr) {
 		}
 	case *ir.Not:
 		c.countLeaves(x.X)
-	default:
-		if isLeaf(e) {
-			c.leafCount[leafKey(e)]++
-		}
 	}
 }
 
-// boolExpr compiles a condition. A nil Expr means "true". A leaf that
-// several rules share is evaluated once per event.
+// boolExpr compiles a condition. A nil Expr means "true". A leaf or clause
+// that several rules share is evaluated once per event.
 func (c *compiler) boolExpr(e ir.Expr) cond {
-	if isLeaf(e) {
-		k := leafKey(e)
+	if k := shareKey(e); k != "" {
 		if c.leafCount[k] > 1 {
 			id, ok := c.memo[k]
 			if !ok {
