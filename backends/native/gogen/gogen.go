@@ -681,7 +681,6 @@ func readers(n int, node func(i int) (path string, slot int, children map[string
 		names = slices.Clone(names)
 		sort.Strings(names)
 		fmt.Fprintf(&b, "\n// obj%d reads the object at %s (node %d) at d.i.\nfunc (d *decoder) obj%d() error {\n", i, what, i, i)
-		fmt.Fprintf(&b, "site := %d * skipSites // the next skip site (skipRepeat)\n", i)
 		b.WriteString(`b := d.b
 i := skipSpace(b, d.i+1)
 if i < len(b) && b[i] == '}' {
@@ -695,13 +694,22 @@ d.i = i
 return d.errf("expected a string key")
 }
 next := int32(-1)
-j := i + 1 + keyStop16(b, i+1)
-if j > i+16 {
-// Past the first two words. Within 16 bytes of the end of the line this
-// finds nothing, and slowKey reads the key.
-j = scanKey(b, min(j, len(b)))
+k := i + 1
+var j int
+if k+16 <= len(b) {
+if m := keyBits(word(b, k)); m != 0 {
+j = k + firstByte(m)
+} else if m := keyBits(word(b, k+8)); m != 0 {
+j = k + 8 + firstByte(m)
+} else {
+j = scanKey(b, k+16)
 }
+} else {
+j = scanKey(b, k)
+}
+site := 0 // of an unread container (skipRepeat): the key's
 if j >= 0 && b[j] == '"' {
+site = keySite(b, k, j)
 switch view(b[i+1 : j]) {
 `)
 		for _, name := range names {
@@ -726,9 +734,18 @@ switch next {
 case -1:
 if i < len(b) && b[i] == '"' {
 // An unread string without escapes, the commonest value.
-j := i + 1 + quoteStop16(b, i+1)
-if j > i+16 {
-j = scanQuote(b, min(j, len(b)))
+k := i + 1
+var j int
+if k+16 <= len(b) {
+if m := quoteBits(word(b, k)); m != 0 {
+j = k + firstByte(m)
+} else if m := quoteBits(word(b, k+8)); m != 0 {
+j = k + 8 + firstByte(m)
+} else {
+j = scanQuote(b, k+16)
+}
+} else {
+j = scanQuote(b, k)
 }
 if j >= 0 && b[j] == '"' {
 i = j + 1
@@ -736,10 +753,7 @@ break
 }
 }
 if i < len(b) && (b[i] == '{' || b[i] == '[') {
-i, err = d.skipRepeat(i, site)
-if site < %d*skipSites+skipSites-1 {
-site++
-}
+i, err = d.skipRepeat(i, %d*skipSites+site)
 break
 }
 i, err = d.skipUnread(i)

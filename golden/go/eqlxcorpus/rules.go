@@ -527,7 +527,6 @@ func readObject(d *decoder, node int32) error {
 
 // obj0 reads the object at the event (node 0) at d.i.
 func (d *decoder) obj0() error {
-	site := 0 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -541,13 +540,22 @@ func (d *decoder) obj0() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words. Within 16 bytes of the end of the line this
-			// finds nothing, and slowKey reads the key.
-			j = scanKey(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := keyBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := keyBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanKey(b, k+16)
+			}
+		} else {
+			j = scanKey(b, k)
 		}
+		site := 0 // of an unread container (skipRepeat): the key's
 		if j >= 0 && b[j] == '"' {
+			site = keySite(b, k, j)
 			switch view(b[i+1 : j]) {
 			case "@timestamp":
 				next = 1
@@ -580,9 +588,18 @@ func (d *decoder) obj0() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop16(b, i+1)
-				if j > i+16 {
-					j = scanQuote(b, min(j, len(b)))
+				k := i + 1
+				var j int
+				if k+16 <= len(b) {
+					if m := quoteBits(word(b, k)); m != 0 {
+						j = k + firstByte(m)
+					} else if m := quoteBits(word(b, k+8)); m != 0 {
+						j = k + 8 + firstByte(m)
+					} else {
+						j = scanQuote(b, k+16)
+					}
+				} else {
+					j = scanQuote(b, k)
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
@@ -590,10 +607,7 @@ func (d *decoder) obj0() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, site)
-				if site < 0*skipSites+skipSites-1 {
-					site++
-				}
+				i, err = d.skipRepeat(i, 0*skipSites+site)
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -663,7 +677,6 @@ func (d *decoder) obj0() error {
 
 // obj2 reads the object at container (node 2) at d.i.
 func (d *decoder) obj2() error {
-	site := 2 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -677,13 +690,22 @@ func (d *decoder) obj2() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words. Within 16 bytes of the end of the line this
-			// finds nothing, and slowKey reads the key.
-			j = scanKey(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := keyBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := keyBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanKey(b, k+16)
+			}
+		} else {
+			j = scanKey(b, k)
 		}
+		site := 0 // of an unread container (skipRepeat): the key's
 		if j >= 0 && b[j] == '"' {
+			site = keySite(b, k, j)
 			switch view(b[i+1 : j]) {
 			case "id":
 				next = 3
@@ -706,9 +728,18 @@ func (d *decoder) obj2() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop16(b, i+1)
-				if j > i+16 {
-					j = scanQuote(b, min(j, len(b)))
+				k := i + 1
+				var j int
+				if k+16 <= len(b) {
+					if m := quoteBits(word(b, k)); m != 0 {
+						j = k + firstByte(m)
+					} else if m := quoteBits(word(b, k+8)); m != 0 {
+						j = k + 8 + firstByte(m)
+					} else {
+						j = scanQuote(b, k+16)
+					}
+				} else {
+					j = scanQuote(b, k)
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
@@ -716,10 +747,7 @@ func (d *decoder) obj2() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, site)
-				if site < 2*skipSites+skipSites-1 {
-					site++
-				}
+				i, err = d.skipRepeat(i, 2*skipSites+site)
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -749,7 +777,6 @@ func (d *decoder) obj2() error {
 
 // obj4 reads the object at event (node 4) at d.i.
 func (d *decoder) obj4() error {
-	site := 4 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -763,13 +790,22 @@ func (d *decoder) obj4() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words. Within 16 bytes of the end of the line this
-			// finds nothing, and slowKey reads the key.
-			j = scanKey(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := keyBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := keyBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanKey(b, k+16)
+			}
+		} else {
+			j = scanKey(b, k)
 		}
+		site := 0 // of an unread container (skipRepeat): the key's
 		if j >= 0 && b[j] == '"' {
+			site = keySite(b, k, j)
 			switch view(b[i+1 : j]) {
 			case "action":
 				next = 5
@@ -796,9 +832,18 @@ func (d *decoder) obj4() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop16(b, i+1)
-				if j > i+16 {
-					j = scanQuote(b, min(j, len(b)))
+				k := i + 1
+				var j int
+				if k+16 <= len(b) {
+					if m := quoteBits(word(b, k)); m != 0 {
+						j = k + firstByte(m)
+					} else if m := quoteBits(word(b, k+8)); m != 0 {
+						j = k + 8 + firstByte(m)
+					} else {
+						j = scanQuote(b, k+16)
+					}
+				} else {
+					j = scanQuote(b, k)
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
@@ -806,10 +851,7 @@ func (d *decoder) obj4() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, site)
-				if site < 4*skipSites+skipSites-1 {
-					site++
-				}
+				i, err = d.skipRepeat(i, 4*skipSites+site)
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -839,7 +881,6 @@ func (d *decoder) obj4() error {
 
 // obj8 reads the object at host (node 8) at d.i.
 func (d *decoder) obj8() error {
-	site := 8 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -853,13 +894,22 @@ func (d *decoder) obj8() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words. Within 16 bytes of the end of the line this
-			// finds nothing, and slowKey reads the key.
-			j = scanKey(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := keyBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := keyBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanKey(b, k+16)
+			}
+		} else {
+			j = scanKey(b, k)
 		}
+		site := 0 // of an unread container (skipRepeat): the key's
 		if j >= 0 && b[j] == '"' {
+			site = keySite(b, k, j)
 			switch view(b[i+1 : j]) {
 			case "os":
 				next = 9
@@ -882,9 +932,18 @@ func (d *decoder) obj8() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop16(b, i+1)
-				if j > i+16 {
-					j = scanQuote(b, min(j, len(b)))
+				k := i + 1
+				var j int
+				if k+16 <= len(b) {
+					if m := quoteBits(word(b, k)); m != 0 {
+						j = k + firstByte(m)
+					} else if m := quoteBits(word(b, k+8)); m != 0 {
+						j = k + 8 + firstByte(m)
+					} else {
+						j = scanQuote(b, k+16)
+					}
+				} else {
+					j = scanQuote(b, k)
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
@@ -892,10 +951,7 @@ func (d *decoder) obj8() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, site)
-				if site < 8*skipSites+skipSites-1 {
-					site++
-				}
+				i, err = d.skipRepeat(i, 8*skipSites+site)
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -933,7 +989,6 @@ func (d *decoder) obj8() error {
 
 // obj9 reads the object at host.os (node 9) at d.i.
 func (d *decoder) obj9() error {
-	site := 9 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -947,13 +1002,22 @@ func (d *decoder) obj9() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words. Within 16 bytes of the end of the line this
-			// finds nothing, and slowKey reads the key.
-			j = scanKey(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := keyBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := keyBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanKey(b, k+16)
+			}
+		} else {
+			j = scanKey(b, k)
 		}
+		site := 0 // of an unread container (skipRepeat): the key's
 		if j >= 0 && b[j] == '"' {
+			site = keySite(b, k, j)
 			switch view(b[i+1 : j]) {
 			case "type":
 				next = 10
@@ -976,9 +1040,18 @@ func (d *decoder) obj9() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop16(b, i+1)
-				if j > i+16 {
-					j = scanQuote(b, min(j, len(b)))
+				k := i + 1
+				var j int
+				if k+16 <= len(b) {
+					if m := quoteBits(word(b, k)); m != 0 {
+						j = k + firstByte(m)
+					} else if m := quoteBits(word(b, k+8)); m != 0 {
+						j = k + 8 + firstByte(m)
+					} else {
+						j = scanQuote(b, k+16)
+					}
+				} else {
+					j = scanQuote(b, k)
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
@@ -986,10 +1059,7 @@ func (d *decoder) obj9() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, site)
-				if site < 9*skipSites+skipSites-1 {
-					site++
-				}
+				i, err = d.skipRepeat(i, 9*skipSites+site)
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -1019,7 +1089,6 @@ func (d *decoder) obj9() error {
 
 // obj11 reads the object at process (node 11) at d.i.
 func (d *decoder) obj11() error {
-	site := 11 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -1033,13 +1102,22 @@ func (d *decoder) obj11() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words. Within 16 bytes of the end of the line this
-			// finds nothing, and slowKey reads the key.
-			j = scanKey(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := keyBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := keyBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanKey(b, k+16)
+			}
+		} else {
+			j = scanKey(b, k)
 		}
+		site := 0 // of an unread container (skipRepeat): the key's
 		if j >= 0 && b[j] == '"' {
+			site = keySite(b, k, j)
 			switch view(b[i+1 : j]) {
 			case "args":
 				next = 12
@@ -1076,9 +1154,18 @@ func (d *decoder) obj11() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop16(b, i+1)
-				if j > i+16 {
-					j = scanQuote(b, min(j, len(b)))
+				k := i + 1
+				var j int
+				if k+16 <= len(b) {
+					if m := quoteBits(word(b, k)); m != 0 {
+						j = k + firstByte(m)
+					} else if m := quoteBits(word(b, k+8)); m != 0 {
+						j = k + 8 + firstByte(m)
+					} else {
+						j = scanQuote(b, k+16)
+					}
+				} else {
+					j = scanQuote(b, k)
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
@@ -1086,10 +1173,7 @@ func (d *decoder) obj11() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, site)
-				if site < 11*skipSites+skipSites-1 {
-					site++
-				}
+				i, err = d.skipRepeat(i, 11*skipSites+site)
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -1135,7 +1219,6 @@ func (d *decoder) obj11() error {
 
 // obj13 reads the object at process.entry_leader (node 13) at d.i.
 func (d *decoder) obj13() error {
-	site := 13 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -1149,13 +1232,22 @@ func (d *decoder) obj13() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words. Within 16 bytes of the end of the line this
-			// finds nothing, and slowKey reads the key.
-			j = scanKey(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := keyBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := keyBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanKey(b, k+16)
+			}
+		} else {
+			j = scanKey(b, k)
 		}
+		site := 0 // of an unread container (skipRepeat): the key's
 		if j >= 0 && b[j] == '"' {
+			site = keySite(b, k, j)
 			switch view(b[i+1 : j]) {
 			case "entity_id":
 				next = 14
@@ -1182,9 +1274,18 @@ func (d *decoder) obj13() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop16(b, i+1)
-				if j > i+16 {
-					j = scanQuote(b, min(j, len(b)))
+				k := i + 1
+				var j int
+				if k+16 <= len(b) {
+					if m := quoteBits(word(b, k)); m != 0 {
+						j = k + firstByte(m)
+					} else if m := quoteBits(word(b, k+8)); m != 0 {
+						j = k + 8 + firstByte(m)
+					} else {
+						j = scanQuote(b, k+16)
+					}
+				} else {
+					j = scanQuote(b, k)
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
@@ -1192,10 +1293,7 @@ func (d *decoder) obj13() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, site)
-				if site < 13*skipSites+skipSites-1 {
-					site++
-				}
+				i, err = d.skipRepeat(i, 13*skipSites+site)
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -1233,7 +1331,6 @@ func (d *decoder) obj13() error {
 
 // obj15 reads the object at process.entry_leader.entry_meta (node 15) at d.i.
 func (d *decoder) obj15() error {
-	site := 15 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -1247,13 +1344,22 @@ func (d *decoder) obj15() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words. Within 16 bytes of the end of the line this
-			// finds nothing, and slowKey reads the key.
-			j = scanKey(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := keyBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := keyBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanKey(b, k+16)
+			}
+		} else {
+			j = scanKey(b, k)
 		}
+		site := 0 // of an unread container (skipRepeat): the key's
 		if j >= 0 && b[j] == '"' {
+			site = keySite(b, k, j)
 			switch view(b[i+1 : j]) {
 			case "type":
 				next = 16
@@ -1276,9 +1382,18 @@ func (d *decoder) obj15() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop16(b, i+1)
-				if j > i+16 {
-					j = scanQuote(b, min(j, len(b)))
+				k := i + 1
+				var j int
+				if k+16 <= len(b) {
+					if m := quoteBits(word(b, k)); m != 0 {
+						j = k + firstByte(m)
+					} else if m := quoteBits(word(b, k+8)); m != 0 {
+						j = k + 8 + firstByte(m)
+					} else {
+						j = scanQuote(b, k+16)
+					}
+				} else {
+					j = scanQuote(b, k)
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
@@ -1286,10 +1401,7 @@ func (d *decoder) obj15() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, site)
-				if site < 15*skipSites+skipSites-1 {
-					site++
-				}
+				i, err = d.skipRepeat(i, 15*skipSites+site)
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -1319,7 +1431,6 @@ func (d *decoder) obj15() error {
 
 // obj21 reads the object at process.parent (node 21) at d.i.
 func (d *decoder) obj21() error {
-	site := 21 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -1333,13 +1444,22 @@ func (d *decoder) obj21() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words. Within 16 bytes of the end of the line this
-			// finds nothing, and slowKey reads the key.
-			j = scanKey(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := keyBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := keyBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanKey(b, k+16)
+			}
+		} else {
+			j = scanKey(b, k)
 		}
+		site := 0 // of an unread container (skipRepeat): the key's
 		if j >= 0 && b[j] == '"' {
+			site = keySite(b, k, j)
 			switch view(b[i+1 : j]) {
 			case "args":
 				next = 22
@@ -1370,9 +1490,18 @@ func (d *decoder) obj21() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop16(b, i+1)
-				if j > i+16 {
-					j = scanQuote(b, min(j, len(b)))
+				k := i + 1
+				var j int
+				if k+16 <= len(b) {
+					if m := quoteBits(word(b, k)); m != 0 {
+						j = k + firstByte(m)
+					} else if m := quoteBits(word(b, k+8)); m != 0 {
+						j = k + 8 + firstByte(m)
+					} else {
+						j = scanQuote(b, k+16)
+					}
+				} else {
+					j = scanQuote(b, k)
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
@@ -1380,10 +1509,7 @@ func (d *decoder) obj21() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, site)
-				if site < 21*skipSites+skipSites-1 {
-					site++
-				}
+				i, err = d.skipRepeat(i, 21*skipSites+site)
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -1413,7 +1539,6 @@ func (d *decoder) obj21() error {
 
 // obj29 reads the object at user (node 29) at d.i.
 func (d *decoder) obj29() error {
-	site := 29 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -1427,13 +1552,22 @@ func (d *decoder) obj29() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words. Within 16 bytes of the end of the line this
-			// finds nothing, and slowKey reads the key.
-			j = scanKey(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := keyBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := keyBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanKey(b, k+16)
+			}
+		} else {
+			j = scanKey(b, k)
 		}
+		site := 0 // of an unread container (skipRepeat): the key's
 		if j >= 0 && b[j] == '"' {
+			site = keySite(b, k, j)
 			switch view(b[i+1 : j]) {
 			case "name":
 				next = 30
@@ -1456,9 +1590,18 @@ func (d *decoder) obj29() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop16(b, i+1)
-				if j > i+16 {
-					j = scanQuote(b, min(j, len(b)))
+				k := i + 1
+				var j int
+				if k+16 <= len(b) {
+					if m := quoteBits(word(b, k)); m != 0 {
+						j = k + firstByte(m)
+					} else if m := quoteBits(word(b, k+8)); m != 0 {
+						j = k + 8 + firstByte(m)
+					} else {
+						j = scanQuote(b, k+16)
+					}
+				} else {
+					j = scanQuote(b, k)
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
@@ -1466,10 +1609,7 @@ func (d *decoder) obj29() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, site)
-				if site < 29*skipSites+skipSites-1 {
-					site++
-				}
+				i, err = d.skipRepeat(i, 29*skipSites+site)
 				break
 			}
 			i, err = d.skipUnread(i)

@@ -374,7 +374,6 @@ func readObject(d *decoder, node int32) error {
 
 // obj0 reads the object at the event (node 0) at d.i.
 func (d *decoder) obj0() error {
-	site := 0 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -388,13 +387,22 @@ func (d *decoder) obj0() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words. Within 16 bytes of the end of the line this
-			// finds nothing, and slowKey reads the key.
-			j = scanKey(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := keyBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := keyBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanKey(b, k+16)
+			}
+		} else {
+			j = scanKey(b, k)
 		}
+		site := 0 // of an unread container (skipRepeat): the key's
 		if j >= 0 && b[j] == '"' {
+			site = keySite(b, k, j)
 			switch view(b[i+1 : j]) {
 			case "container":
 				next = 1
@@ -423,9 +431,18 @@ func (d *decoder) obj0() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop16(b, i+1)
-				if j > i+16 {
-					j = scanQuote(b, min(j, len(b)))
+				k := i + 1
+				var j int
+				if k+16 <= len(b) {
+					if m := quoteBits(word(b, k)); m != 0 {
+						j = k + firstByte(m)
+					} else if m := quoteBits(word(b, k+8)); m != 0 {
+						j = k + 8 + firstByte(m)
+					} else {
+						j = scanQuote(b, k+16)
+					}
+				} else {
+					j = scanQuote(b, k)
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
@@ -433,10 +450,7 @@ func (d *decoder) obj0() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, site)
-				if site < 0*skipSites+skipSites-1 {
-					site++
-				}
+				i, err = d.skipRepeat(i, 0*skipSites+site)
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -498,7 +512,6 @@ func (d *decoder) obj0() error {
 
 // obj1 reads the object at container (node 1) at d.i.
 func (d *decoder) obj1() error {
-	site := 1 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -512,13 +525,22 @@ func (d *decoder) obj1() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words. Within 16 bytes of the end of the line this
-			// finds nothing, and slowKey reads the key.
-			j = scanKey(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := keyBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := keyBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanKey(b, k+16)
+			}
+		} else {
+			j = scanKey(b, k)
 		}
+		site := 0 // of an unread container (skipRepeat): the key's
 		if j >= 0 && b[j] == '"' {
+			site = keySite(b, k, j)
 			switch view(b[i+1 : j]) {
 			case "id":
 				next = 2
@@ -541,9 +563,18 @@ func (d *decoder) obj1() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop16(b, i+1)
-				if j > i+16 {
-					j = scanQuote(b, min(j, len(b)))
+				k := i + 1
+				var j int
+				if k+16 <= len(b) {
+					if m := quoteBits(word(b, k)); m != 0 {
+						j = k + firstByte(m)
+					} else if m := quoteBits(word(b, k+8)); m != 0 {
+						j = k + 8 + firstByte(m)
+					} else {
+						j = scanQuote(b, k+16)
+					}
+				} else {
+					j = scanQuote(b, k)
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
@@ -551,10 +582,7 @@ func (d *decoder) obj1() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, site)
-				if site < 1*skipSites+skipSites-1 {
-					site++
-				}
+				i, err = d.skipRepeat(i, 1*skipSites+site)
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -584,7 +612,6 @@ func (d *decoder) obj1() error {
 
 // obj3 reads the object at event (node 3) at d.i.
 func (d *decoder) obj3() error {
-	site := 3 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -598,13 +625,22 @@ func (d *decoder) obj3() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words. Within 16 bytes of the end of the line this
-			// finds nothing, and slowKey reads the key.
-			j = scanKey(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := keyBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := keyBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanKey(b, k+16)
+			}
+		} else {
+			j = scanKey(b, k)
 		}
+		site := 0 // of an unread container (skipRepeat): the key's
 		if j >= 0 && b[j] == '"' {
+			site = keySite(b, k, j)
 			switch view(b[i+1 : j]) {
 			case "action":
 				next = 4
@@ -631,9 +667,18 @@ func (d *decoder) obj3() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop16(b, i+1)
-				if j > i+16 {
-					j = scanQuote(b, min(j, len(b)))
+				k := i + 1
+				var j int
+				if k+16 <= len(b) {
+					if m := quoteBits(word(b, k)); m != 0 {
+						j = k + firstByte(m)
+					} else if m := quoteBits(word(b, k+8)); m != 0 {
+						j = k + 8 + firstByte(m)
+					} else {
+						j = scanQuote(b, k+16)
+					}
+				} else {
+					j = scanQuote(b, k)
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
@@ -641,10 +686,7 @@ func (d *decoder) obj3() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, site)
-				if site < 3*skipSites+skipSites-1 {
-					site++
-				}
+				i, err = d.skipRepeat(i, 3*skipSites+site)
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -674,7 +716,6 @@ func (d *decoder) obj3() error {
 
 // obj7 reads the object at host (node 7) at d.i.
 func (d *decoder) obj7() error {
-	site := 7 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -688,13 +729,22 @@ func (d *decoder) obj7() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words. Within 16 bytes of the end of the line this
-			// finds nothing, and slowKey reads the key.
-			j = scanKey(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := keyBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := keyBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanKey(b, k+16)
+			}
+		} else {
+			j = scanKey(b, k)
 		}
+		site := 0 // of an unread container (skipRepeat): the key's
 		if j >= 0 && b[j] == '"' {
+			site = keySite(b, k, j)
 			switch view(b[i+1 : j]) {
 			case "os":
 				next = 8
@@ -717,9 +767,18 @@ func (d *decoder) obj7() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop16(b, i+1)
-				if j > i+16 {
-					j = scanQuote(b, min(j, len(b)))
+				k := i + 1
+				var j int
+				if k+16 <= len(b) {
+					if m := quoteBits(word(b, k)); m != 0 {
+						j = k + firstByte(m)
+					} else if m := quoteBits(word(b, k+8)); m != 0 {
+						j = k + 8 + firstByte(m)
+					} else {
+						j = scanQuote(b, k+16)
+					}
+				} else {
+					j = scanQuote(b, k)
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
@@ -727,10 +786,7 @@ func (d *decoder) obj7() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, site)
-				if site < 7*skipSites+skipSites-1 {
-					site++
-				}
+				i, err = d.skipRepeat(i, 7*skipSites+site)
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -768,7 +824,6 @@ func (d *decoder) obj7() error {
 
 // obj8 reads the object at host.os (node 8) at d.i.
 func (d *decoder) obj8() error {
-	site := 8 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -782,13 +837,22 @@ func (d *decoder) obj8() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words. Within 16 bytes of the end of the line this
-			// finds nothing, and slowKey reads the key.
-			j = scanKey(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := keyBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := keyBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanKey(b, k+16)
+			}
+		} else {
+			j = scanKey(b, k)
 		}
+		site := 0 // of an unread container (skipRepeat): the key's
 		if j >= 0 && b[j] == '"' {
+			site = keySite(b, k, j)
 			switch view(b[i+1 : j]) {
 			case "type":
 				next = 9
@@ -811,9 +875,18 @@ func (d *decoder) obj8() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop16(b, i+1)
-				if j > i+16 {
-					j = scanQuote(b, min(j, len(b)))
+				k := i + 1
+				var j int
+				if k+16 <= len(b) {
+					if m := quoteBits(word(b, k)); m != 0 {
+						j = k + firstByte(m)
+					} else if m := quoteBits(word(b, k+8)); m != 0 {
+						j = k + 8 + firstByte(m)
+					} else {
+						j = scanQuote(b, k+16)
+					}
+				} else {
+					j = scanQuote(b, k)
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
@@ -821,10 +894,7 @@ func (d *decoder) obj8() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, site)
-				if site < 8*skipSites+skipSites-1 {
-					site++
-				}
+				i, err = d.skipRepeat(i, 8*skipSites+site)
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -854,7 +924,6 @@ func (d *decoder) obj8() error {
 
 // obj10 reads the object at process (node 10) at d.i.
 func (d *decoder) obj10() error {
-	site := 10 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -868,13 +937,22 @@ func (d *decoder) obj10() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words. Within 16 bytes of the end of the line this
-			// finds nothing, and slowKey reads the key.
-			j = scanKey(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := keyBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := keyBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanKey(b, k+16)
+			}
+		} else {
+			j = scanKey(b, k)
 		}
+		site := 0 // of an unread container (skipRepeat): the key's
 		if j >= 0 && b[j] == '"' {
+			site = keySite(b, k, j)
 			switch view(b[i+1 : j]) {
 			case "args":
 				next = 11
@@ -909,9 +987,18 @@ func (d *decoder) obj10() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop16(b, i+1)
-				if j > i+16 {
-					j = scanQuote(b, min(j, len(b)))
+				k := i + 1
+				var j int
+				if k+16 <= len(b) {
+					if m := quoteBits(word(b, k)); m != 0 {
+						j = k + firstByte(m)
+					} else if m := quoteBits(word(b, k+8)); m != 0 {
+						j = k + 8 + firstByte(m)
+					} else {
+						j = scanQuote(b, k+16)
+					}
+				} else {
+					j = scanQuote(b, k)
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
@@ -919,10 +1006,7 @@ func (d *decoder) obj10() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, site)
-				if site < 10*skipSites+skipSites-1 {
-					site++
-				}
+				i, err = d.skipRepeat(i, 10*skipSites+site)
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -968,7 +1052,6 @@ func (d *decoder) obj10() error {
 
 // obj12 reads the object at process.entry_leader (node 12) at d.i.
 func (d *decoder) obj12() error {
-	site := 12 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -982,13 +1065,22 @@ func (d *decoder) obj12() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words. Within 16 bytes of the end of the line this
-			// finds nothing, and slowKey reads the key.
-			j = scanKey(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := keyBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := keyBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanKey(b, k+16)
+			}
+		} else {
+			j = scanKey(b, k)
 		}
+		site := 0 // of an unread container (skipRepeat): the key's
 		if j >= 0 && b[j] == '"' {
+			site = keySite(b, k, j)
 			switch view(b[i+1 : j]) {
 			case "entry_meta":
 				next = 13
@@ -1013,9 +1105,18 @@ func (d *decoder) obj12() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop16(b, i+1)
-				if j > i+16 {
-					j = scanQuote(b, min(j, len(b)))
+				k := i + 1
+				var j int
+				if k+16 <= len(b) {
+					if m := quoteBits(word(b, k)); m != 0 {
+						j = k + firstByte(m)
+					} else if m := quoteBits(word(b, k+8)); m != 0 {
+						j = k + 8 + firstByte(m)
+					} else {
+						j = scanQuote(b, k+16)
+					}
+				} else {
+					j = scanQuote(b, k)
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
@@ -1023,10 +1124,7 @@ func (d *decoder) obj12() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, site)
-				if site < 12*skipSites+skipSites-1 {
-					site++
-				}
+				i, err = d.skipRepeat(i, 12*skipSites+site)
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -1064,7 +1162,6 @@ func (d *decoder) obj12() error {
 
 // obj13 reads the object at process.entry_leader.entry_meta (node 13) at d.i.
 func (d *decoder) obj13() error {
-	site := 13 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -1078,13 +1175,22 @@ func (d *decoder) obj13() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words. Within 16 bytes of the end of the line this
-			// finds nothing, and slowKey reads the key.
-			j = scanKey(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := keyBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := keyBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanKey(b, k+16)
+			}
+		} else {
+			j = scanKey(b, k)
 		}
+		site := 0 // of an unread container (skipRepeat): the key's
 		if j >= 0 && b[j] == '"' {
+			site = keySite(b, k, j)
 			switch view(b[i+1 : j]) {
 			case "type":
 				next = 14
@@ -1107,9 +1213,18 @@ func (d *decoder) obj13() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop16(b, i+1)
-				if j > i+16 {
-					j = scanQuote(b, min(j, len(b)))
+				k := i + 1
+				var j int
+				if k+16 <= len(b) {
+					if m := quoteBits(word(b, k)); m != 0 {
+						j = k + firstByte(m)
+					} else if m := quoteBits(word(b, k+8)); m != 0 {
+						j = k + 8 + firstByte(m)
+					} else {
+						j = scanQuote(b, k+16)
+					}
+				} else {
+					j = scanQuote(b, k)
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
@@ -1117,10 +1232,7 @@ func (d *decoder) obj13() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, site)
-				if site < 13*skipSites+skipSites-1 {
-					site++
-				}
+				i, err = d.skipRepeat(i, 13*skipSites+site)
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -1150,7 +1262,6 @@ func (d *decoder) obj13() error {
 
 // obj19 reads the object at process.parent (node 19) at d.i.
 func (d *decoder) obj19() error {
-	site := 19 * skipSites // the next skip site (skipRepeat)
 	b := d.b
 	i := skipSpace(b, d.i+1)
 	if i < len(b) && b[i] == '}' {
@@ -1164,13 +1275,22 @@ func (d *decoder) obj19() error {
 			return d.errf("expected a string key")
 		}
 		next := int32(-1)
-		j := i + 1 + keyStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words. Within 16 bytes of the end of the line this
-			// finds nothing, and slowKey reads the key.
-			j = scanKey(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := keyBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := keyBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanKey(b, k+16)
+			}
+		} else {
+			j = scanKey(b, k)
 		}
+		site := 0 // of an unread container (skipRepeat): the key's
 		if j >= 0 && b[j] == '"' {
+			site = keySite(b, k, j)
 			switch view(b[i+1 : j]) {
 			case "args":
 				next = 20
@@ -1199,9 +1319,18 @@ func (d *decoder) obj19() error {
 		case -1:
 			if i < len(b) && b[i] == '"' {
 				// An unread string without escapes, the commonest value.
-				j := i + 1 + quoteStop16(b, i+1)
-				if j > i+16 {
-					j = scanQuote(b, min(j, len(b)))
+				k := i + 1
+				var j int
+				if k+16 <= len(b) {
+					if m := quoteBits(word(b, k)); m != 0 {
+						j = k + firstByte(m)
+					} else if m := quoteBits(word(b, k+8)); m != 0 {
+						j = k + 8 + firstByte(m)
+					} else {
+						j = scanQuote(b, k+16)
+					}
+				} else {
+					j = scanQuote(b, k)
 				}
 				if j >= 0 && b[j] == '"' {
 					i = j + 1
@@ -1209,10 +1338,7 @@ func (d *decoder) obj19() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, site)
-				if site < 19*skipSites+skipSites-1 {
-					site++
-				}
+				i, err = d.skipRepeat(i, 19*skipSites+site)
 				break
 			}
 			i, err = d.skipUnread(i)

@@ -685,44 +685,29 @@ func scanKey(b []byte, i int) int {
 	return -1
 }
 
-// keyStop16 returns the offset of the first '"', '\\' or '.' among the
-// 16 bytes at b[i:], or 16 when there is none or fewer than 16 bytes are
-// left: the inlined first step of scanKey. Two words, because most keys
-// (and most of the strings that no rule reads) end within them, and a
-// second step costs a mispredicted branch more than the second word.
-func keyStop16(b []byte, i int) int {
-	if i < 0 || i+16 > len(b) {
-		return 16
-	}
-	x := binary.LittleEndian.Uint64(b[i:])
-	y := binary.LittleEndian.Uint64(b[i+8:])
-	qx, sx, px := x^(lo8*'"'), x^(lo8*'\\'), x^(lo8*'.')
-	qy, sy, py := y^(lo8*'"'), y^(lo8*'\\'), y^(lo8*'.')
-	n := bits.TrailingZeros64(((qx-lo8)&^qx|(sx-lo8)&^sx|(px-lo8)&^px)&hi8) / 8
-	m := bits.TrailingZeros64(((qy-lo8)&^qy|(sy-lo8)&^sy|(py-lo8)&^py)&hi8) / 8
-	if n == 8 {
-		n += m
-	}
-	return n
+// The first steps of scanKey and scanQuote, inlined by the object
+// readers: two words, because most keys (entry_leader, working_directory)
+// and many of the strings that no rule reads end within 16 bytes, and a
+// call to the scan costs more than the second word.
+
+// word returns the 8 bytes at b[i:] as a little-endian word.
+func word(b []byte, i int) uint64 { return binary.LittleEndian.Uint64(b[i:]) }
+
+// quoteBits sets bit 7 of the first byte of x that is '"' or '\\' (and
+// maybe of later bytes: only the first is exact).
+func quoteBits(x uint64) uint64 {
+	q, s := x^(lo8*'"'), x^(lo8*'\\')
+	return ((q-lo8)&^q | (s-lo8)&^s) & hi8
 }
 
-// quoteStop16 is keyStop16 for '"' and '\\': the inlined first step of
-// scanQuote.
-func quoteStop16(b []byte, i int) int {
-	if i < 0 || i+16 > len(b) {
-		return 16
-	}
-	x := binary.LittleEndian.Uint64(b[i:])
-	y := binary.LittleEndian.Uint64(b[i+8:])
-	qx, sx := x^(lo8*'"'), x^(lo8*'\\')
-	qy, sy := y^(lo8*'"'), y^(lo8*'\\')
-	n := bits.TrailingZeros64(((qx-lo8)&^qx|(sx-lo8)&^sx)&hi8) / 8
-	m := bits.TrailingZeros64(((qy-lo8)&^qy|(sy-lo8)&^sy)&hi8) / 8
-	if n == 8 {
-		n += m
-	}
-	return n
+// keyBits is quoteBits for '"', '\\' and '.'.
+func keyBits(x uint64) uint64 {
+	q, s, p := x^(lo8*'"'), x^(lo8*'\\'), x^(lo8*'.')
+	return ((q-lo8)&^q | (s-lo8)&^s | (p-lo8)&^p) & hi8
 }
+
+// firstByte is the index of the first byte marked in m (not 0).
+func firstByte(m uint64) int { return bits.TrailingZeros64(m) / 8 }
 
 // slowKey reads the key at b[i] (its opening quote) the generic way,
 // unescaping it and following its dots, and returns its node under node
@@ -786,9 +771,25 @@ func (d *decoder) skipUnread(i int) (int, error) {
 }
 
 // skipSites is the number of skip sites of each generated object reader:
-// its first skipSites-1 unread containers each have their own, the rest
-// share the last.
-const skipSites = 8
+// an unread container is remembered under its key's site (keySite), so
+// that an optional member (a container present in some events only)
+// does not shift the others.
+const skipSites = 64
+
+// keySite is the skip site of the key b[k:j] (a hash of its length and
+// first 8 bytes): two keys may share one, which costs hits, not
+// correctness.
+func keySite(b []byte, k, j int) int {
+	n := j - k
+	var x uint64
+	if k+8 <= len(b) {
+		x = word(b, k)
+		if n < 8 {
+			x &= 1<<(8*n) - 1
+		}
+	}
+	return int((x ^ uint64(n)) * 0x9e3779b97f4a7c15 >> 58)
+}
 
 // maxSkipCopy bounds the containers that skipRepeat remembers, so that a
 // stream of large, changing containers does not pay for copying them.
@@ -900,11 +901,18 @@ func (d *decoder) simple(i int, slot int32) (int, bool) {
 	var v scalar
 	switch b[i] {
 	case '"':
-		j := i + 1 + quoteStop16(b, i+1)
-		if j > i+16 {
-			// Past the first two words; near the end of the line, value
-			// reads the string.
-			j = scanQuote(b, min(j, len(b)))
+		k := i + 1
+		var j int
+		if k+16 <= len(b) {
+			if m := quoteBits(word(b, k)); m != 0 {
+				j = k + firstByte(m)
+			} else if m := quoteBits(word(b, k+8)); m != 0 {
+				j = k + 8 + firstByte(m)
+			} else {
+				j = scanQuote(b, k+16)
+			}
+		} else {
+			j = scanQuote(b, k)
 		}
 		if j < 0 || b[j] != '"' {
 			return 0, false
@@ -985,16 +993,16 @@ func skipContainer(b []byte, i int) (int, bool) {
 			// than the one word that most strings take.
 			j := i + 1
 			for {
-				if j+8 <= len(b) {
-					x := binary.LittleEndian.Uint64(b[j:])
-					q := x ^ (lo8 * '"')
-					s := x ^ (lo8 * '\\')
-					m := ((q-lo8)&^q | (s-lo8)&^s) & hi8
-					if m == 0 {
-						j += 8
+				if j+16 <= len(b) {
+					// Two words a step: one step takes most strings.
+					if m := quoteBits(word(b, j)); m != 0 {
+						j += firstByte(m)
+					} else if m := quoteBits(word(b, j+8)); m != 0 {
+						j += 8 + firstByte(m)
+					} else {
+						j += 16
 						continue
 					}
-					j += bits.TrailingZeros64(m) / 8
 				} else {
 					for j < len(b) && b[j] != '"' && b[j] != '\\' {
 						j++
