@@ -638,6 +638,9 @@ func (g *gen) matchBody(f *ir.Field, x *ir.Match) string {
 		case stars == 2 && !q && len(p) > 2 && p[0] == '*' && p[len(p)-1] == '*':
 			g.imports["strings"] = true
 			tests = append(tests, fmt.Sprintf("strings.Contains(s, %s)", strconv.Quote(p[1:len(p)-1])))
+		case !q:
+			g.imports["strings"] = true
+			tests = append(tests, starTest(p))
 		default:
 			tests = append(tests, fmt.Sprintf("wildMatch(s, %s)", strconv.Quote(p)))
 		}
@@ -657,6 +660,54 @@ func (g *gen) matchBody(f *ir.Field, x *ir.Match) string {
 	}
 	b.WriteString("}\nreturn false\n")
 	return b.String()
+}
+
+// starTest is the test of s against a pattern whose only wildcard is '*'
+// (two or more of them), folded to string calls: the prefix before the
+// first '*', the suffix after the last, and the parts between found in
+// order, leftmost first, in what lies between. That is what wildMatch
+// does with such a pattern, without reading the pattern at run time.
+func starTest(p string) string {
+	parts := strings.Split(p, "*")
+	pre, suf := parts[0], parts[len(parts)-1]
+	var mids []string
+	n := len(pre) + len(suf)
+	for _, m := range parts[1 : len(parts)-1] {
+		if m != "" {
+			mids = append(mids, m)
+			n += len(m)
+		}
+	}
+	var t []string
+	if n > 0 {
+		t = append(t, fmt.Sprintf("len(s) >= %d", n))
+	}
+	if pre != "" {
+		t = append(t, fmt.Sprintf("strings.HasPrefix(s, %s)", strconv.Quote(pre)))
+	}
+	if suf != "" {
+		t = append(t, fmt.Sprintf("strings.HasSuffix(s, %s)", strconv.Quote(suf)))
+	}
+	inner := "s"
+	switch {
+	case pre != "" && suf != "":
+		inner = fmt.Sprintf("s[%d:len(s)-%d]", len(pre), len(suf))
+	case pre != "":
+		inner = fmt.Sprintf("s[%d:]", len(pre))
+	case suf != "":
+		inner = fmt.Sprintf("s[:len(s)-%d]", len(suf))
+	}
+	switch len(mids) {
+	case 0:
+	case 1:
+		t = append(t, fmt.Sprintf("strings.Contains(%s, %s)", inner, strconv.Quote(mids[0])))
+	default:
+		t = append(t, fmt.Sprintf("inOrder(%s, %s)", inner, quoteCases(mids)))
+	}
+	if len(t) == 0 {
+		return "true"
+	}
+	return "(" + strings.Join(t, " && ") + ")"
 }
 
 // compareBody is `field < constant` (and <=, >, >=): a range predicate

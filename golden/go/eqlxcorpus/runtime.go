@@ -1260,6 +1260,20 @@ func suffixAt(s, seg string) (int, bool) {
 	return j, true
 }
 
+// inOrder reports whether the parts occur in s in order, without
+// overlapping: the middle of a pattern whose only wildcard is '*'
+// (leftmost matches first, as wildMatch takes them).
+func inOrder(s string, parts ...string) bool {
+	for _, p := range parts {
+		at := strings.Index(s, p)
+		if at < 0 {
+			return false
+		}
+		s = s[at+len(p):]
+	}
+	return true
+}
+
 // wildMatch reports whether s matches the wildcard pattern p as a whole:
 // '*' any run of characters, '?' one character (rune), no escape. The
 // anchored ends are placed first, then each middle segment at its leftmost

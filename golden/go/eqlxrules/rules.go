@@ -2149,7 +2149,7 @@ func p20(ev *event) bool {
 // p21: process.args like~ "*/*sh"
 func p21(ev *event) bool {
 	for _, s := range ev.foldedStrs(5) {
-		if wildMatch(s, "*/*sh") {
+		if len(s) >= 3 && strings.HasSuffix(s, "sh") && strings.Contains(s[:len(s)-2], "/") {
 			return true
 		}
 	}
@@ -2159,7 +2159,7 @@ func p21(ev *event) bool {
 // p22: process.executable like~ "*/*sh"
 func p22(ev *event) bool {
 	for _, s := range ev.foldedStrs(8) {
-		if wildMatch(s, "*/*sh") {
+		if len(s) >= 3 && strings.HasSuffix(s, "sh") && strings.Contains(s[:len(s)-2], "/") {
 			return true
 		}
 	}
@@ -2212,9 +2212,9 @@ func p26(ev *event) bool {
 		case ">", "<", "|":
 			return true
 		}
-		if wildMatch(s, "-*l*") ||
-			wildMatch(s, "-*p*") ||
-			wildMatch(s, "-*e*") {
+		if (len(s) >= 2 && strings.HasPrefix(s, "-") && strings.Contains(s[1:], "l")) ||
+			(len(s) >= 2 && strings.HasPrefix(s, "-") && strings.Contains(s[1:], "p")) ||
+			(len(s) >= 2 && strings.HasPrefix(s, "-") && strings.Contains(s[1:], "e")) {
 			return true
 		}
 	}
@@ -2250,8 +2250,8 @@ func p29(ev *event) bool {
 		case "--listen", "--source-port":
 			return true
 		}
-		if wildMatch(s, "-*l*") ||
-			wildMatch(s, "-*p*") {
+		if (len(s) >= 2 && strings.HasPrefix(s, "-") && strings.Contains(s[1:], "l")) ||
+			(len(s) >= 2 && strings.HasPrefix(s, "-") && strings.Contains(s[1:], "p")) {
 			return true
 		}
 	}
@@ -2331,7 +2331,7 @@ func p34(ev *event) bool {
 		case "localhost", "127.0.0.1":
 			return true
 		}
-		if wildMatch(s, "-*z*") {
+		if len(s) >= 2 && strings.HasPrefix(s, "-") && strings.Contains(s[1:], "z") {
 			return true
 		}
 	}
@@ -2483,7 +2483,7 @@ func p45(ev *event) bool {
 			continue
 		}
 		s := v.s
-		if wildMatch(s, "-*S*") {
+		if len(s) >= 2 && strings.HasPrefix(s, "-") && strings.Contains(s[1:], "S") {
 			return true
 		}
 	}
