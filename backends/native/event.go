@@ -44,7 +44,7 @@ type trieNode struct {
 	// collide: a key is then one multiply, one load and one compare away
 	// from its child or from being skipped, whatever the fan-out, with no
 	// loop whose exit depends on the key.
-	table []*trieNode
+	table []trieSlot
 	mul   uint64
 	shift uint8
 	slot  int // -1 when no field ends here
@@ -67,11 +67,19 @@ func (n *trieNode) addChild(seg, path string) *trieNode {
 // buildTable finds a multiplier that sends every child to its own slot of
 // the smallest table that allows one (tried in a fixed order, so a trie is
 // a pure function of its paths).
+// trieSlot is one entry of trieNode.table: the child's word and length
+// are kept in the table itself, so that rejecting a key reads no node.
+type trieSlot struct {
+	word uint64
+	n    int // the name's length, -1 for an empty slot
+	node *trieNode
+}
+
 func (n *trieNode) buildTable() {
 	seed := uint64(0x9e3779b97f4a7c15)
 	for bitsN := bits.Len(uint(len(n.children))); ; bitsN++ {
 		size := 1 << bitsN
-		table := make([]*trieNode, size)
+		table := make([]trieSlot, size)
 		shift := uint8(64 - bitsN)
 	try:
 		for range 256 {
@@ -80,13 +88,15 @@ func (n *trieNode) buildTable() {
 			z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
 			z = (z ^ z>>27) * 0x94d049bb133111eb
 			mul := (z ^ z>>31) | 1
-			clear(table)
+			for k := range table {
+				table[k] = trieSlot{n: -1}
+			}
 			for _, c := range n.children {
 				h := trieHash(c.word, len(c.name), mul, shift)
-				if table[h] != nil {
+				if table[h].n >= 0 {
 					continue try
 				}
-				table[h] = c
+				table[h] = trieSlot{word: c.word, n: len(c.name), node: c}
 			}
 			n.table, n.mul, n.shift = table, mul, shift
 			return
@@ -116,9 +126,9 @@ func (n *trieNode) lookup(key []byte, kw uint64) *trieNode {
 	if len(n.table) == 0 {
 		return nil
 	}
-	c := n.table[trieHash(kw, len(key), n.mul, n.shift)&uint64(len(n.table)-1)]
-	if c != nil && c.word == kw && len(c.name) == len(key) && (len(key) <= 8 || c.name[8:] == string(key[8:])) {
-		return c
+	e := &n.table[trieHash(kw, len(key), n.mul, n.shift)&uint64(len(n.table)-1)]
+	if e.word == kw && e.n == len(key) && (len(key) <= 8 || e.node.name[8:] == string(key[8:])) {
+		return e.node
 	}
 	return nil
 }
@@ -462,12 +472,17 @@ func (d *decoder) object(node *trieNode) error {
 			}
 			i = j + 1
 		}
-		i = skipSpace(b, i)
-		if i >= len(b) || b[i] != ':' {
-			d.i = i
-			return d.errf("expected ':' after a key")
+		// `"key":value` without blanks is the usual shape.
+		if i+1 < len(b) && b[i] == ':' && b[i+1] > ' ' {
+			i++
+		} else {
+			i = skipSpace(b, i)
+			if i >= len(b) || b[i] != ':' {
+				d.i = i
+				return d.errf("expected ':' after a key")
+			}
+			i = skipSpace(b, i+1)
 		}
-		i = skipSpace(b, i+1)
 		var next *trieNode
 		if node != nil {
 			if next = node.lookup(key, kw); next == nil && len(key) > 0 && node.first[key[0]] && hasDot(key, kw) {
