@@ -640,7 +640,7 @@ func (g *gen) matchBody(f *ir.Field, x *ir.Match) string {
 			tests = append(tests, fmt.Sprintf("strings.Contains(s, %s)", strconv.Quote(p[1:len(p)-1])))
 		case !q:
 			g.imports["strings"] = true
-			tests = append(tests, starTest(p))
+			tests = append(tests, planStars(p).code())
 		default:
 			tests = append(tests, fmt.Sprintf("wildMatch(s, %s)", strconv.Quote(p)))
 		}
@@ -662,52 +662,79 @@ func (g *gen) matchBody(f *ir.Field, x *ir.Match) string {
 	return b.String()
 }
 
-// starTest is the test of s against a pattern whose only wildcard is '*'
-// (two or more of them), folded to string calls: the prefix before the
-// first '*', the suffix after the last, and the parts between found in
-// order, leftmost first, in what lies between. That is what wildMatch
-// does with such a pattern, without reading the pattern at run time.
-func starTest(p string) string {
+// starPlan is a like pattern whose only wildcard is '*' (two or more of
+// them), folded to string calls: the prefix before the first '*', the
+// suffix after the last, and the non-empty parts between, found in order,
+// leftmost first, in what lies between. That is what the runtime's
+// wildMatch does with such a pattern, without reading the pattern at run
+// time.
+type starPlan struct {
+	pre, suf string
+	mids     []string
+	min      int // the shortest string that can match
+}
+
+func planStars(p string) starPlan {
 	parts := strings.Split(p, "*")
-	pre, suf := parts[0], parts[len(parts)-1]
-	var mids []string
-	n := len(pre) + len(suf)
+	sp := starPlan{pre: parts[0], suf: parts[len(parts)-1]}
+	sp.min = len(sp.pre) + len(sp.suf)
 	for _, m := range parts[1 : len(parts)-1] {
 		if m != "" {
-			mids = append(mids, m)
-			n += len(m)
+			sp.mids = append(sp.mids, m)
+			sp.min += len(m)
 		}
 	}
+	return sp
+}
+
+// code is the plan as a Go expression over s.
+func (sp starPlan) code() string {
 	var t []string
-	if n > 0 {
-		t = append(t, fmt.Sprintf("len(s) >= %d", n))
+	if sp.min > 0 {
+		t = append(t, fmt.Sprintf("len(s) >= %d", sp.min))
 	}
-	if pre != "" {
-		t = append(t, fmt.Sprintf("strings.HasPrefix(s, %s)", strconv.Quote(pre)))
+	if sp.pre != "" {
+		t = append(t, fmt.Sprintf("strings.HasPrefix(s, %s)", strconv.Quote(sp.pre)))
 	}
-	if suf != "" {
-		t = append(t, fmt.Sprintf("strings.HasSuffix(s, %s)", strconv.Quote(suf)))
+	if sp.suf != "" {
+		t = append(t, fmt.Sprintf("strings.HasSuffix(s, %s)", strconv.Quote(sp.suf)))
 	}
 	inner := "s"
 	switch {
-	case pre != "" && suf != "":
-		inner = fmt.Sprintf("s[%d:len(s)-%d]", len(pre), len(suf))
-	case pre != "":
-		inner = fmt.Sprintf("s[%d:]", len(pre))
-	case suf != "":
-		inner = fmt.Sprintf("s[:len(s)-%d]", len(suf))
+	case sp.pre != "" && sp.suf != "":
+		inner = fmt.Sprintf("s[%d:len(s)-%d]", len(sp.pre), len(sp.suf))
+	case sp.pre != "":
+		inner = fmt.Sprintf("s[%d:]", len(sp.pre))
+	case sp.suf != "":
+		inner = fmt.Sprintf("s[:len(s)-%d]", len(sp.suf))
 	}
-	switch len(mids) {
+	switch len(sp.mids) {
 	case 0:
 	case 1:
-		t = append(t, fmt.Sprintf("strings.Contains(%s, %s)", inner, strconv.Quote(mids[0])))
+		t = append(t, fmt.Sprintf("strings.Contains(%s, %s)", inner, strconv.Quote(sp.mids[0])))
 	default:
-		t = append(t, fmt.Sprintf("inOrder(%s, %s)", inner, quoteCases(mids)))
+		t = append(t, fmt.Sprintf("inOrder(%s, %s)", inner, quoteCases(sp.mids)))
 	}
 	if len(t) == 0 {
 		return "true"
 	}
 	return "(" + strings.Join(t, " && ") + ")"
+}
+
+// match is what code computes, step for step (for tests).
+func (sp starPlan) match(s string) bool {
+	if len(s) < sp.min || !strings.HasPrefix(s, sp.pre) || !strings.HasSuffix(s, sp.suf) {
+		return false
+	}
+	s = s[len(sp.pre) : len(s)-len(sp.suf)]
+	for _, m := range sp.mids {
+		at := strings.Index(s, m)
+		if at < 0 {
+			return false
+		}
+		s = s[at+len(m):]
+	}
+	return true
 }
 
 // compareBody is `field < constant` (and <=, >, >=): a range predicate

@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -176,5 +177,37 @@ func TestReadersAndMemosCompile(t *testing.T) {
 	// Shared: the category test and event.action == "exec".
 	if n := strings.Count(src, "evaluated once per event:"); n != 2 {
 		t.Errorf("%d memoized predicates, want 2", n)
+	}
+}
+
+// TestStarPlansMatchAsWildcards: a pattern whose only wildcard is '*',
+// folded to prefix, suffix and parts in order, matches exactly what ir's
+// reference wildcard matcher matches, on random patterns and values over a
+// small alphabet (where the parts overlap most).
+func TestStarPlansMatchAsWildcards(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	pick := func(alpha string, n int) string {
+		rs := []rune(alpha)
+		var b strings.Builder
+		for range n {
+			b.WriteRune(rs[r.IntN(len(rs))])
+		}
+		return b.String()
+	}
+	for range 200_000 {
+		p := pick("ab*é", 2+r.IntN(7))
+		if strings.Count(p, "*") < 2 {
+			continue
+		}
+		s := pick("abé", r.IntN(9))
+		if got, want := planStars(p).match(s), ir.WildcardMatch(p, s); got != want {
+			t.Fatalf("pattern %q on %q: the plan says %v, ir.WildcardMatch %v", p, s, got, want)
+		}
+	}
+	if got := planStars("-*l*").code(); got != `(len(s) >= 2 && strings.HasPrefix(s, "-") && strings.Contains(s[1:], "l"))` {
+		t.Errorf("-*l* is %s", got)
+	}
+	if got := planStars("a*b*c*d").code(); got != `(len(s) >= 4 && strings.HasPrefix(s, "a") && strings.HasSuffix(s, "d") && inOrder(s[1:len(s)-1], "b", "c"))` {
+		t.Errorf("a*b*c*d is %s", got)
 	}
 }
