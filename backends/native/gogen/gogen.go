@@ -707,9 +707,9 @@ j = scanKey(b, k+16)
 } else {
 j = scanKey(b, k)
 }
-site := 0 // of an unread container (skipRepeat): the key's
+ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 if j >= 0 && b[j] == '"' {
-site = keySite(b, k, j)
+ke = j
 switch view(b[i+1 : j]) {
 `)
 		for _, name := range names {
@@ -753,7 +753,7 @@ break
 }
 }
 if i < len(b) && (b[i] == '{' || b[i] == '[') {
-i, err = d.skipRepeat(i, %d*skipSites+site)
+i, err = d.skipRepeat(i, %d*skipSites+keySite(b, k, ke))
 break
 }
 i, err = d.skipUnread(i)

@@ -553,9 +553,9 @@ func (d *decoder) obj0() error {
 		} else {
 			j = scanKey(b, k)
 		}
-		site := 0 // of an unread container (skipRepeat): the key's
+		ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 		if j >= 0 && b[j] == '"' {
-			site = keySite(b, k, j)
+			ke = j
 			switch view(b[i+1 : j]) {
 			case "@timestamp":
 				next = 1
@@ -607,7 +607,7 @@ func (d *decoder) obj0() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, 0*skipSites+site)
+				i, err = d.skipRepeat(i, 0*skipSites+keySite(b, k, ke))
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -703,9 +703,9 @@ func (d *decoder) obj2() error {
 		} else {
 			j = scanKey(b, k)
 		}
-		site := 0 // of an unread container (skipRepeat): the key's
+		ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 		if j >= 0 && b[j] == '"' {
-			site = keySite(b, k, j)
+			ke = j
 			switch view(b[i+1 : j]) {
 			case "id":
 				next = 3
@@ -747,7 +747,7 @@ func (d *decoder) obj2() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, 2*skipSites+site)
+				i, err = d.skipRepeat(i, 2*skipSites+keySite(b, k, ke))
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -803,9 +803,9 @@ func (d *decoder) obj4() error {
 		} else {
 			j = scanKey(b, k)
 		}
-		site := 0 // of an unread container (skipRepeat): the key's
+		ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 		if j >= 0 && b[j] == '"' {
-			site = keySite(b, k, j)
+			ke = j
 			switch view(b[i+1 : j]) {
 			case "action":
 				next = 5
@@ -851,7 +851,7 @@ func (d *decoder) obj4() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, 4*skipSites+site)
+				i, err = d.skipRepeat(i, 4*skipSites+keySite(b, k, ke))
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -907,9 +907,9 @@ func (d *decoder) obj8() error {
 		} else {
 			j = scanKey(b, k)
 		}
-		site := 0 // of an unread container (skipRepeat): the key's
+		ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 		if j >= 0 && b[j] == '"' {
-			site = keySite(b, k, j)
+			ke = j
 			switch view(b[i+1 : j]) {
 			case "os":
 				next = 9
@@ -951,7 +951,7 @@ func (d *decoder) obj8() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, 8*skipSites+site)
+				i, err = d.skipRepeat(i, 8*skipSites+keySite(b, k, ke))
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -1015,9 +1015,9 @@ func (d *decoder) obj9() error {
 		} else {
 			j = scanKey(b, k)
 		}
-		site := 0 // of an unread container (skipRepeat): the key's
+		ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 		if j >= 0 && b[j] == '"' {
-			site = keySite(b, k, j)
+			ke = j
 			switch view(b[i+1 : j]) {
 			case "type":
 				next = 10
@@ -1059,7 +1059,7 @@ func (d *decoder) obj9() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, 9*skipSites+site)
+				i, err = d.skipRepeat(i, 9*skipSites+keySite(b, k, ke))
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -1115,9 +1115,9 @@ func (d *decoder) obj11() error {
 		} else {
 			j = scanKey(b, k)
 		}
-		site := 0 // of an unread container (skipRepeat): the key's
+		ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 		if j >= 0 && b[j] == '"' {
-			site = keySite(b, k, j)
+			ke = j
 			switch view(b[i+1 : j]) {
 			case "args":
 				next = 12
@@ -1173,7 +1173,7 @@ func (d *decoder) obj11() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, 11*skipSites+site)
+				i, err = d.skipRepeat(i, 11*skipSites+keySite(b, k, ke))
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -1245,9 +1245,9 @@ func (d *decoder) obj13() error {
 		} else {
 			j = scanKey(b, k)
 		}
-		site := 0 // of an unread container (skipRepeat): the key's
+		ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 		if j >= 0 && b[j] == '"' {
-			site = keySite(b, k, j)
+			ke = j
 			switch view(b[i+1 : j]) {
 			case "entity_id":
 				next = 14
@@ -1293,7 +1293,7 @@ func (d *decoder) obj13() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, 13*skipSites+site)
+				i, err = d.skipRepeat(i, 13*skipSites+keySite(b, k, ke))
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -1357,9 +1357,9 @@ func (d *decoder) obj15() error {
 		} else {
 			j = scanKey(b, k)
 		}
-		site := 0 // of an unread container (skipRepeat): the key's
+		ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 		if j >= 0 && b[j] == '"' {
-			site = keySite(b, k, j)
+			ke = j
 			switch view(b[i+1 : j]) {
 			case "type":
 				next = 16
@@ -1401,7 +1401,7 @@ func (d *decoder) obj15() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, 15*skipSites+site)
+				i, err = d.skipRepeat(i, 15*skipSites+keySite(b, k, ke))
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -1457,9 +1457,9 @@ func (d *decoder) obj21() error {
 		} else {
 			j = scanKey(b, k)
 		}
-		site := 0 // of an unread container (skipRepeat): the key's
+		ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 		if j >= 0 && b[j] == '"' {
-			site = keySite(b, k, j)
+			ke = j
 			switch view(b[i+1 : j]) {
 			case "args":
 				next = 22
@@ -1509,7 +1509,7 @@ func (d *decoder) obj21() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, 21*skipSites+site)
+				i, err = d.skipRepeat(i, 21*skipSites+keySite(b, k, ke))
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -1565,9 +1565,9 @@ func (d *decoder) obj29() error {
 		} else {
 			j = scanKey(b, k)
 		}
-		site := 0 // of an unread container (skipRepeat): the key's
+		ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 		if j >= 0 && b[j] == '"' {
-			site = keySite(b, k, j)
+			ke = j
 			switch view(b[i+1 : j]) {
 			case "name":
 				next = 30
@@ -1609,7 +1609,7 @@ func (d *decoder) obj29() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, 29*skipSites+site)
+				i, err = d.skipRepeat(i, 29*skipSites+keySite(b, k, ke))
 				break
 			}
 			i, err = d.skipUnread(i)

@@ -400,9 +400,9 @@ func (d *decoder) obj0() error {
 		} else {
 			j = scanKey(b, k)
 		}
-		site := 0 // of an unread container (skipRepeat): the key's
+		ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 		if j >= 0 && b[j] == '"' {
-			site = keySite(b, k, j)
+			ke = j
 			switch view(b[i+1 : j]) {
 			case "container":
 				next = 1
@@ -450,7 +450,7 @@ func (d *decoder) obj0() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, 0*skipSites+site)
+				i, err = d.skipRepeat(i, 0*skipSites+keySite(b, k, ke))
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -538,9 +538,9 @@ func (d *decoder) obj1() error {
 		} else {
 			j = scanKey(b, k)
 		}
-		site := 0 // of an unread container (skipRepeat): the key's
+		ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 		if j >= 0 && b[j] == '"' {
-			site = keySite(b, k, j)
+			ke = j
 			switch view(b[i+1 : j]) {
 			case "id":
 				next = 2
@@ -582,7 +582,7 @@ func (d *decoder) obj1() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, 1*skipSites+site)
+				i, err = d.skipRepeat(i, 1*skipSites+keySite(b, k, ke))
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -638,9 +638,9 @@ func (d *decoder) obj3() error {
 		} else {
 			j = scanKey(b, k)
 		}
-		site := 0 // of an unread container (skipRepeat): the key's
+		ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 		if j >= 0 && b[j] == '"' {
-			site = keySite(b, k, j)
+			ke = j
 			switch view(b[i+1 : j]) {
 			case "action":
 				next = 4
@@ -686,7 +686,7 @@ func (d *decoder) obj3() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, 3*skipSites+site)
+				i, err = d.skipRepeat(i, 3*skipSites+keySite(b, k, ke))
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -742,9 +742,9 @@ func (d *decoder) obj7() error {
 		} else {
 			j = scanKey(b, k)
 		}
-		site := 0 // of an unread container (skipRepeat): the key's
+		ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 		if j >= 0 && b[j] == '"' {
-			site = keySite(b, k, j)
+			ke = j
 			switch view(b[i+1 : j]) {
 			case "os":
 				next = 8
@@ -786,7 +786,7 @@ func (d *decoder) obj7() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, 7*skipSites+site)
+				i, err = d.skipRepeat(i, 7*skipSites+keySite(b, k, ke))
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -850,9 +850,9 @@ func (d *decoder) obj8() error {
 		} else {
 			j = scanKey(b, k)
 		}
-		site := 0 // of an unread container (skipRepeat): the key's
+		ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 		if j >= 0 && b[j] == '"' {
-			site = keySite(b, k, j)
+			ke = j
 			switch view(b[i+1 : j]) {
 			case "type":
 				next = 9
@@ -894,7 +894,7 @@ func (d *decoder) obj8() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, 8*skipSites+site)
+				i, err = d.skipRepeat(i, 8*skipSites+keySite(b, k, ke))
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -950,9 +950,9 @@ func (d *decoder) obj10() error {
 		} else {
 			j = scanKey(b, k)
 		}
-		site := 0 // of an unread container (skipRepeat): the key's
+		ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 		if j >= 0 && b[j] == '"' {
-			site = keySite(b, k, j)
+			ke = j
 			switch view(b[i+1 : j]) {
 			case "args":
 				next = 11
@@ -1006,7 +1006,7 @@ func (d *decoder) obj10() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, 10*skipSites+site)
+				i, err = d.skipRepeat(i, 10*skipSites+keySite(b, k, ke))
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -1078,9 +1078,9 @@ func (d *decoder) obj12() error {
 		} else {
 			j = scanKey(b, k)
 		}
-		site := 0 // of an unread container (skipRepeat): the key's
+		ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 		if j >= 0 && b[j] == '"' {
-			site = keySite(b, k, j)
+			ke = j
 			switch view(b[i+1 : j]) {
 			case "entry_meta":
 				next = 13
@@ -1124,7 +1124,7 @@ func (d *decoder) obj12() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, 12*skipSites+site)
+				i, err = d.skipRepeat(i, 12*skipSites+keySite(b, k, ke))
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -1188,9 +1188,9 @@ func (d *decoder) obj13() error {
 		} else {
 			j = scanKey(b, k)
 		}
-		site := 0 // of an unread container (skipRepeat): the key's
+		ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 		if j >= 0 && b[j] == '"' {
-			site = keySite(b, k, j)
+			ke = j
 			switch view(b[i+1 : j]) {
 			case "type":
 				next = 14
@@ -1232,7 +1232,7 @@ func (d *decoder) obj13() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, 13*skipSites+site)
+				i, err = d.skipRepeat(i, 13*skipSites+keySite(b, k, ke))
 				break
 			}
 			i, err = d.skipUnread(i)
@@ -1288,9 +1288,9 @@ func (d *decoder) obj19() error {
 		} else {
 			j = scanKey(b, k)
 		}
-		site := 0 // of an unread container (skipRepeat): the key's
+		ke := k // the key is b[k:ke] when read here (for skipRepeat's site)
 		if j >= 0 && b[j] == '"' {
-			site = keySite(b, k, j)
+			ke = j
 			switch view(b[i+1 : j]) {
 			case "args":
 				next = 20
@@ -1338,7 +1338,7 @@ func (d *decoder) obj19() error {
 				}
 			}
 			if i < len(b) && (b[i] == '{' || b[i] == '[') {
-				i, err = d.skipRepeat(i, 19*skipSites+site)
+				i, err = d.skipRepeat(i, 19*skipSites+keySite(b, k, ke))
 				break
 			}
 			i, err = d.skipUnread(i)
