@@ -21,7 +21,11 @@
 //     its keys with a switch on the referenced names and skipping every
 //     other value unread (escaped and dotted keys, and values of
 //     unexpected types, take the runtime's generic paths, so the readers
-//     read exactly what a generic trie walk reads);
+//     read exactly what a generic trie walk reads); an unread object or
+//     array whose bytes are those of the one skipped under the same key
+//     before (agent, cloud, ecs repeat from event to event) is passed
+//     over with one comparison; like patterns whose only wildcard is '*'
+//     are folded to prefix, suffix and substring tests;
 //   - runtime.go: the run-time support, copied from package genrt: the
 //     extractor over raw JSON bytes (nested objects and dotted keys alike,
 //     arrays flattened, strings unescaped, buffers reused: no allocation
