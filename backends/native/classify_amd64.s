@@ -1,13 +1,13 @@
 #include "textflag.h"
 
-// func classifyBlocks(dst []block, src []byte)
+// func classifySSE2(dst []block, src []byte)
 //
 // For each 64-byte block of src, sets dst[k] to bit masks (bit n for byte
 // 64k+n) of the bytes that are '"', '\\', '{' or '[', and '}' or ']'.
 // SSE2 only: every amd64 CPU has it, so no feature check is needed.
 // Brackets are found after OR-ing 0x20 into every byte: '[' | 0x20 is
 // '{', ']' | 0x20 is '}', and no other byte maps to either.
-TEXT ·classifyBlocks(SB), NOSPLIT, $0-48
+TEXT ·classifySSE2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ src_base+24(FP), SI
@@ -73,4 +73,90 @@ loop:
 	JNZ loop
 
 done:
+	RET
+
+// func classifyAVX2(dst []block, src []byte)
+//
+// classifySSE2 with 32-byte compares: half the instructions per block.
+TEXT ·classifyAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ src_base+24(FP), SI
+	MOVQ $0x22, AX
+	MOVQ AX, X8
+	VPBROADCASTB X8, Y8
+	MOVQ $0x5c, AX
+	MOVQ AX, X9
+	VPBROADCASTB X9, Y9
+	MOVQ $0x7b, AX
+	MOVQ AX, X10
+	VPBROADCASTB X10, Y10
+	MOVQ $0x7d, AX
+	MOVQ AX, X11
+	VPBROADCASTB X11, Y11
+	MOVQ $0x20, AX
+	MOVQ AX, X12
+	VPBROADCASTB X12, Y12
+	TESTQ CX, CX
+	JZ avxdone
+
+avxloop:
+	VMOVDQU 0(SI), Y0
+	VMOVDQU 32(SI), Y1
+
+#define CLASS(pat, off) \
+	VPCMPEQB pat, Y0, Y2 \
+	VPMOVMSKB Y2, AX \
+	VPCMPEQB pat, Y1, Y3 \
+	VPMOVMSKB Y3, BX \
+	SHLQ $32, BX \
+	ORQ BX, AX \
+	MOVQ AX, off(DI)
+
+	CLASS(Y8, 0)
+	CLASS(Y9, 8)
+	VPOR Y12, Y0, Y0
+	VPOR Y12, Y1, Y1
+	CLASS(Y10, 16)
+	CLASS(Y11, 24)
+
+	ADDQ $64, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ avxloop
+
+avxdone:
+	VZEROUPPER
+	RET
+
+// func hasAVX2() bool
+//
+// CPUID says the CPU has AVX2, and XGETBV that the OS saves the YMM
+// registers.
+TEXT ·hasAVX2(SB), NOSPLIT, $0-1
+	XORL AX, AX
+	XORL CX, CX
+	CPUID
+	CMPL AX, $7
+	JLT no
+	MOVL $1, AX
+	XORL CX, CX
+	CPUID
+	ANDL $0x18000000, CX // OSXSAVE (bit 27) and AVX (bit 28)
+	CMPL CX, $0x18000000
+	JNE no
+	XORL CX, CX
+	XGETBV
+	ANDL $6, AX // XMM and YMM state
+	CMPL AX, $6
+	JNE no
+	MOVL $7, AX
+	XORL CX, CX
+	CPUID
+	BTL $5, BX // AVX2
+	JCC no
+	MOVB $1, ret+0(FP)
+	RET
+no:
+	MOVB $0, ret+0(FP)
 	RET
