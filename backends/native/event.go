@@ -136,11 +136,20 @@ func (n *trieNode) lookup(key []byte, kw uint64) *trieNode {
 // hasDot reports whether key, whose keyWord is kw, holds a '.': most keys
 // do not, and need no dotted lookup.
 func hasDot(key []byte, kw uint64) bool {
-	if len(key) <= 8 {
-		t := kw ^ (lo8 * '.') // the zero padding never reads as a '.'
+	t := kw ^ (lo8 * '.') // the zero padding never reads as a '.'
+	if (t-lo8)&^t&hi8 != 0 {
+		return true
+	}
+	switch {
+	case len(key) <= 8:
+		return false
+	case len(key) <= 16:
+		// The last 8 bytes (overlapping the first 8): no call for the
+		// common key lengths.
+		t = binary.LittleEndian.Uint64(key[len(key)-8:]) ^ (lo8 * '.')
 		return (t-lo8)&^t&hi8 != 0
 	}
-	return bytes.IndexByte(key, '.') >= 0
+	return bytes.IndexByte(key[8:], '.') >= 0
 }
 
 // dotted finds the node that a dotted key ({"process.name": "nc"}) names
