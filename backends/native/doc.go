@@ -13,8 +13,9 @@
 // Compile plans once: field paths become slot numbers, `in` lists hash sets
 // (case-folded for `in~`), wildcard lists a set of exact strings, sorted
 // prefix and suffix tables and linear-time matchers, regexes RE2 programs;
-// the terms of every `and`/`or` are ordered cheapest first. Leaves that
-// several rules share are evaluated once per event. Exact-string leaves on
+// the terms of every `and`/`or` are ordered cheapest first. Leaves, and
+// and/or/not clauses built of leaves, that several rules share are
+// evaluated once per event. Exact-string leaves on
 // one field share a dictionary: each value of the field is looked up once
 // per event and each leaf is a bit test. Rule indexes on the fields that
 // tell rules apart best (process.name, event.action) skip, per event, the
@@ -26,8 +27,12 @@
 // extracted, through a trie of their paths; nested objects and dotted keys
 // ({"process":{"name":"nc"}} and {"process.name":"nc"}) alike; arrays (and
 // arrays of objects) are flattened into a field's list of values, as
-// Elasticsearch indexes them. Values nested inside fields that no rule reads
-// are skipped by bracket and string structure only, so a syntax error deep
+// Elasticsearch indexes them. Each line is first classified 64 bytes at a
+// time (quotes, backslashes, brackets outside strings; SSE2 or AVX2 on
+// amd64), so that the end of a string or of an unread value is found by
+// counting bits rather than by reading bytes. Values nested inside fields
+// that no rule reads are skipped by bracket and string structure only, so a
+// syntax error deep
 // inside an unread object may go unreported. Strings point into the line, or into a reused
 // arena when they hold escapes; an event query allocates nothing per event
 // in steady state.
