@@ -49,8 +49,11 @@ func moveMask(m uint64) uint64 { return ((m >> 7) * 0x0102040810204080) >> 56 }
 // indexLine fills blk (reused, grown when short) with the masks of line,
 // quotes and brackets in their final form: escaped quotes dropped, brackets
 // inside strings dropped. It reports whether the line holds a backslash,
-// that is, whether any string may need unescaping.
-func indexLine(blk []block, line []byte) ([]block, bool) {
+// that is, whether any string may need unescaping, and the offset of the
+// first backslash outside every string, or -1. Such a line is not JSON,
+// and the masks after that backslash are not to be trusted: it was taken
+// to escape the byte after it, which only holds inside a string.
+func indexLine(blk []block, line []byte) ([]block, bool, int) {
 	n := (len(line) + 63) / 64
 	if cap(blk) < n {
 		blk = make([]block, n, n+n/2)
@@ -64,7 +67,7 @@ func indexLine(blk []block, line []byte) ([]block, bool) {
 		classifyBlocks(blk[full:], tail[:])
 	}
 	var inStr, esc uint64
-	anyBS := false
+	anyBS, stray := false, -1
 	for k := range blk {
 		c := &blk[k]
 		if c.bs != 0 || esc != 0 {
@@ -75,8 +78,13 @@ func indexLine(blk []block, line []byte) ([]block, bool) {
 		inStr = uint64(int64(s) >> 63)
 		c.op &^= s
 		c.cl &^= s
+		// Up to the first stray backslash the string mask is right, so
+		// that backslash is outside s wherever the line puts it.
+		if out := c.bs &^ s; out != 0 && stray < 0 {
+			stray = 64*k + bits.TrailingZeros64(out)
+		}
 	}
-	return blk, anyBS
+	return blk, anyBS, stray
 }
 
 // prefixXor sets bit n to the parity of bits 0..n of x.

@@ -48,9 +48,9 @@ func TestIndexLineMatchesAScan(t *testing.T) {
 		for range r.IntN(200) {
 			line = append(line, pieces[r.IntN(len(pieces))]...)
 		}
-		blk, anyBS := indexLine(nil, line)
+		blk, anyBS, stray := indexLine(nil, line)
 		var want []block
-		in, esc, sawBS := false, false, false
+		in, esc, sawBS, wantStray := false, false, false, -1
 		for i, c := range line {
 			if i%64 == 0 {
 				want = append(want, block{})
@@ -59,6 +59,9 @@ func TestIndexLineMatchesAScan(t *testing.T) {
 			if c == '\\' {
 				w.bs |= bit
 				sawBS = true
+				if !in && wantStray < 0 {
+					wantStray = i
+				}
 			}
 			// An escape drops the quote after it; brackets are only
 			// valid outside strings, where a backslash is an error that
@@ -75,8 +78,8 @@ func TestIndexLineMatchesAScan(t *testing.T) {
 				w.cl |= bit
 			}
 		}
-		if anyBS != sawBS || len(blk) != len(want) {
-			t.Fatalf("%q: anyBS %v, %d blocks; want %v, %d", line, anyBS, len(blk), sawBS, len(want))
+		if anyBS != sawBS || len(blk) != len(want) || stray != wantStray {
+			t.Fatalf("%q: anyBS %v, %d blocks, stray at %d; want %v, %d, %d", line, anyBS, len(blk), stray, sawBS, len(want), wantStray)
 		}
 		for k := range want {
 			if blk[k] != want[k] {

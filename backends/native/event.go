@@ -313,19 +313,17 @@ func (x *extractor) decode(ev *event, line []byte) error {
 	for i := range ev.vals {
 		ev.vals[i] = ev.vals[i][:0]
 	}
-	blk, anyBS := indexLine(ev.blk, line)
+	blk, anyBS, stray := indexLine(ev.blk, line)
 	ev.blk = blk
 	d := decoder{b: line, ev: ev, blk: blk, bs: anyBS}
-	d.skipWS()
-	if d.i >= len(d.b) || d.b[d.i] != '{' {
-		return &syntaxError{d.i, "expected a JSON object"}
-	}
-	if err := d.object(x.root); err != nil {
+	if err := d.line(x.root); err != nil || stray >= 0 {
+		// A stray backslash may sit in a container that no rule reads,
+		// which the decoder skips by the masks alone; report it unless
+		// an error comes before it.
+		if se, ok := err.(*syntaxError); stray >= 0 && (err == nil || ok && se.off > stray) {
+			return &syntaxError{stray, "unexpected '\\' outside a string"}
+		}
 		return err
-	}
-	d.skipWS()
-	if d.i != len(d.b) {
-		return &syntaxError{d.i, "unexpected data after the JSON object"}
 	}
 	if x.tsSlot >= 0 {
 		for _, v := range ev.values(x.tsSlot) {
@@ -340,6 +338,22 @@ func (x *extractor) decode(ev *event, line []byte) error {
 			}
 			break
 		}
+	}
+	return nil
+}
+
+// line decodes the whole line: one object and nothing after it.
+func (d *decoder) line(root *trieNode) error {
+	d.skipWS()
+	if d.i >= len(d.b) || d.b[d.i] != '{' {
+		return &syntaxError{d.i, "expected a JSON object"}
+	}
+	if err := d.object(root); err != nil {
+		return err
+	}
+	d.skipWS()
+	if d.i != len(d.b) {
+		return &syntaxError{d.i, "unexpected data after the JSON object"}
 	}
 	return nil
 }

@@ -190,7 +190,7 @@ func TestBadInput(t *testing.T) {
 	eng := prog.NewEngine()
 	var bad []string
 	var hits int
-	input := "{\"process\":{\"name\":\"nc\"}}\nnot json\n\n{\"process\":{\"name\":{\"x\":1}}}\n{\"process\":\"nc\"}\n{\"process\":{\"name\":\"nc\"}} x\n{\"process\":{\"name\":\"nc\"}}"
+	input := "{\"process\":{\"name\":\"nc\"}}\nnot json\n\n{\"process\":{\"name\":{\"x\":1}}}\n{\"process\":\"nc\"}\n{\"process\":{\"name\":\"nc\"}} x\n{\"process\":{\"name\":\"nc\"}}\n{\"process\":{\"x\":{\\\"}},\"process.name\":\"nc\"}"
 	err := eng.Run(strings.NewReader(input), func(Match) { hits++ }, func(line int64, e *InputError) error {
 		bad = append(bad, fmt.Sprintf("%d:%v:%v", line, e.Evaluated, e))
 		return nil
@@ -203,6 +203,7 @@ func TestBadInput(t *testing.T) {
 		`4:true:field "process.name": found an object where a value was expected`,
 		`5:true:field "process": found a string where an object was expected`,
 		"6:false:column 27: unexpected data after the JSON object",
+		`8:false:column 18: unexpected '\' outside a string`,
 	}
 	if !reflect.DeepEqual(bad, want) {
 		t.Errorf("bad = %q\nwant %q", bad, want)
@@ -210,7 +211,7 @@ func TestBadInput(t *testing.T) {
 	if hits != 2 {
 		t.Errorf("hits = %d, want 2", hits)
 	}
-	if st := eng.Stats(); st.Events != 6 || st.BadEvents != 4 {
+	if st := eng.Stats(); st.Events != 7 || st.BadEvents != 5 {
 		t.Errorf("stats = %+v", st)
 	}
 }

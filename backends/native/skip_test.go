@@ -63,6 +63,6 @@ func randStr(r *rand.Rand, pieces []string) string {
 // lineDecoder is a decoder over line with its masks built, as decode
 // makes one.
 func lineDecoder(line []byte) *decoder {
-	blk, bs := indexLine(nil, line)
+	blk, bs, _ := indexLine(nil, line)
 	return &decoder{b: line, ev: newEvent(0, 0), blk: blk, bs: bs}
 }

@@ -308,8 +308,7 @@ func (d *decoder) objectGeneric(node int32) error {
 		case next < 0 && i < len(b) && (b[i] == '{' || b[i] == '['):
 			end, ok := skipContainer(b, i)
 			if !ok {
-				d.i = len(b)
-				return d.errf("unexpected end of line inside a value")
+				return d.containerErr(end)
 			}
 			i = end
 		case next < 0:
@@ -749,8 +748,7 @@ func (d *decoder) skipUnread(i int) (int, error) {
 		case '{', '[':
 			end, ok := skipContainer(b, i)
 			if !ok {
-				d.i = len(b)
-				return 0, d.errf("unexpected end of line inside a value")
+				return 0, d.containerErr(end)
 			}
 			return end, nil
 		}
@@ -812,8 +810,7 @@ func (d *decoder) skipRepeat(i, site int) (int, error) {
 	}
 	end, ok := skipContainer(b, i)
 	if !ok {
-		d.i = len(b)
-		return 0, d.errf("unexpected end of line inside a value")
+		return 0, d.containerErr(end)
 	}
 	if site >= len(ev.skipped) {
 		ev.skipped = append(ev.skipped, make([][]byte, site+1-len(ev.skipped))...)
@@ -831,9 +828,10 @@ func (d *decoder) skipRepeat(i, site int) (int, error) {
 }
 
 // isDelim marks the bytes that end a number or literal that is skipped:
-// structure, quotes and blanks. It is never written.
+// structure, quotes, blanks and a backslash (an error, which the caller
+// then reports). It is never written.
 var isDelim = [256]bool{',': true, '}': true, ']': true, ':': true, '"': true, '{': true, '[': true,
-	' ': true, '\t': true, '\n': true, '\r': true}
+	' ': true, '\t': true, '\n': true, '\r': true, '\\': true}
 
 // leaf reads the value at b[i] of the referenced field node and returns
 // the index past it. Strings without escapes and booleans, alone or in an
@@ -941,8 +939,7 @@ func (d *decoder) skip() error {
 	if i < len(b) && (b[i] == '{' || b[i] == '[') {
 		end, ok := skipContainer(b, i)
 		if !ok {
-			d.i = len(b)
-			return d.errf("unexpected end of line inside a value")
+			return d.containerErr(end)
 		}
 		d.i = end
 		return nil
@@ -965,7 +962,7 @@ func (d *decoder) skip() error {
 	}
 	for i < len(b) {
 		switch b[i] {
-		case ',', ' ', '\t', '\n', '\r', ':', '}', ']', '"', '{', '[':
+		case ',', ' ', '\t', '\n', '\r', ':', '}', ']', '"', '{', '[', '\\':
 			d.i = i
 			return nil
 		}
@@ -975,9 +972,21 @@ func (d *decoder) skip() error {
 	return nil
 }
 
+// containerErr is the error of a container that skipContainer could not
+// pass, stopped at b[end].
+func (d *decoder) containerErr(end int) error {
+	d.i = end
+	if end < len(d.b) {
+		return d.errf("unexpected '\\' outside a string")
+	}
+	return d.errf("unexpected end of line inside a value")
+}
+
 // skipContainer returns the index just past the object or array that
-// starts at b[i]. Brackets outside strings change the depth; a string is
-// passed over 8 bytes at a time (SWAR) to its closing quote. This takes
+// starts at b[i], or false and where it stopped: the end of b, or a
+// backslash outside a string (which is not JSON). Brackets outside
+// strings change the depth; a string is passed over 8 bytes at a time
+// (SWAR) to its closing quote. This takes
 // fewer instructions on ECS events than counting brackets a word at a time
 // (a prefix XOR of the quote mask tells which bytes are inside strings,
 // about 55 operations per word whatever the bytes): most of a skipped
@@ -1032,6 +1041,10 @@ func skipContainer(b []byte, i int) (int, bool) {
 			depth--
 			if depth == 0 {
 				return i, true
+			}
+		case '\\' | 0x20: // '|' too
+			if c == '\\' {
+				return i - 1, false
 			}
 		}
 	}
