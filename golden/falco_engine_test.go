@@ -262,20 +262,8 @@ func falcoEngineKnownGap(name string) string {
 	switch strings.TrimSuffix(filepath.Base(name), ".toml") {
 	case "network_tool_launched_inside_container", "discovery_suspicious_network_tool_launched_inside_container":
 		return "process.entry_leader.entry_meta.type == container is rendered container.id != host, which misses nt-15, a container entry without container.id"
-	case "execution_interactive_exec_to_container":
-		return "process.entry_leader.same_as_process is rendered proc.vpid = 1, which misses an exec session's shell (sh-07)"
-	case "probe_container_any":
-		return "as discovery_privilege_boundary_enumeration_from_interactive_process: container.id glob \"?*\" matches \"host\""
 	case "probe_entry_leader_container":
 		return "as network_tool_launched_inside_container: container.id != host misses nt-15"
-	case "probe_command_line_without_args":
-		return "process.command_line is rendered proc.exeline, which is argv[0] + \" \" + args in both engines, so a command line without arguments ends in a blank (\"-bash \")"
-	case "probe_container_image":
-		return "container.image.name is rendered container.image.repository, which has no tag; container.image holds repository:tag"
-	case "discovery_privilege_boundary_enumeration_from_interactive_process":
-		return "container.id like \"?*\" is rendered container.id glob \"?*\", which also matches \"host\" (sq-56, sq-57 run on the host)"
-	case "persistence_pluggable_authentication_module_source_download":
-		return "a case-folded glob over 255 bytes: sysdig 0.29.3 rejects filter values of 256 bytes or more"
 	}
 	return ""
 }

@@ -96,6 +96,11 @@ func TestConvertTranslations(t *testing.T) {
 			`evt.dir = < and evt.type in (execve, execveat) and proc.pcmdline = "runc init"`, ir.Exact, ""},
 		{"a parent command line pattern is proc.pcmdline", exec(like("process.parent.command_line", false, "*runc*")),
 			`evt.type in (execve, execveat) and proc.pcmdline contains "runc"`, "", ir.Approximate, "falco/approx-parent-cmdline"},
+		{"an entry leader is the session leader; portable: true has no stand-in", exec(boolIs("process.entry_leader.same_as_process", true)),
+			`evt.type in (execve, execveat) and proc.is_sid_leader = true`, "-", ir.Approximate, "falco/approx-entry-leader"},
+		{"not the entry leader: portable, not the container's pid 1, which holds for more", exec(boolIs("process.entry_leader.same_as_process", false)),
+			`evt.type in (execve, execveat) and proc.is_sid_leader = false`,
+			`evt.dir = < and evt.type in (execve, execveat) and not proc.vpid = 1`, ir.Approximate, "falco/approx-entry-leader"},
 		{"parent executable is current only", exec(in("process.parent.executable", "/bin/bash")),
 			`evt.type in (execve, execveat) and proc.pexepath = "/bin/bash"`, "-", ir.Exact, ""},
 	} {

@@ -84,7 +84,7 @@ var defaultTable = map[string]target{
 	"process.pid":                          {kind: kNum, field: "proc.pid"},
 	"process.interactive":                  {kind: kTTY, field: "proc.tty", approx: "falco/approx-tty", reason: "Falco has no interactive flag: a controlling terminal (proc.tty != 0) stands for it", note: "true -> proc.tty != 0 (approximate)"},
 	"process.entry_leader.entry_meta.type": {kind: kEntryType, field: "container.id", approx: "falco/approx-entry-leader", reason: "Falco has no entry leader: a container entry is approximated by the process running in a container (container.id != host)", note: `"container" -> container.id != host (approximate)`},
-	"process.entry_leader.same_as_process": {kind: kEntrySame, field: "proc.is_sid_leader", approx: "falco/approx-entry-leader", reason: "Falco has no entry leader: the session leader stands for it (portable: the container's pid 1)", note: "session leader (Falco >= 0.36; portable: proc.vpid = 1) (approximate)"},
+	"process.entry_leader.same_as_process": {kind: kEntrySame, field: "proc.is_sid_leader", approx: "falco/approx-entry-leader", reason: "Falco has no entry leader: the session leader stands for it", note: "session leader (Falco >= 0.36; portable: only == false, as proc.vpid != 1) (approximate)"},
 
 	"process.parent.name":                    {kind: kComm, field: "proc.pname", note: "kernel comm of the parent, at most 15 characters"},
 	"process.parent.executable":              {kind: kString, field: "proc.pexepath", since: 35, note: "Falco >= 0.35"},

@@ -368,9 +368,15 @@ func (t *tr) byKind(row target, f *ir.Field, span ir.Span, p pred) node {
 	case kEntrySame:
 		// same_as_process == true: the process is the session leader.
 		if t.v == Portable {
-			leader := check("proc.vpid", "=", 0, nil, "1")
-			n := t.boolean(f, span, p, leader, mkNot(leader))
-			return annotate(n, approx(span, "falco/approx-entry-leader", "%s: sysdig 0.29.3 has no session-leader flag: pid 1 of the container stands for the entry leader", f.Path))
+			// The container's pid 1 is always an entry leader, but so is
+			// the shell of every exec session (kubectl exec, docker exec):
+			// "not pid 1" holds for every process that is not an entry
+			// leader, and more, so it stands for false; "pid 1" would
+			// miss the exec sessions that these rules are written for, so
+			// true has no stand-in.
+			yes := t.bad(span, "falco/unsupported-portable", "%s == true needs proc.is_sid_leader (Falco >= 0.36), which sysdig 0.29.3 and the portable form lack; the container's pid 1 would miss every exec session's shell", f.Path)
+			no := annotate(mkNot(check("proc.vpid", "=", 0, nil, "1")), approx(span, "falco/approx-entry-leader", "%s: sysdig 0.29.3 has no session-leader flag: a process other than the container's pid 1 stands for one that is not the entry leader", f.Path))
+			return t.boolean(f, span, p, yes, no)
 		}
 		return t.boolean(f, span, p, check("proc.is_sid_leader", "=", 36, nil, "true"), check("proc.is_sid_leader", "=", 36, nil, "false"))
 	case kEntryType:
