@@ -1,3 +1,5 @@
+//go:build !purego
+
 package native
 
 // classifyBlocks is classifyBlocksGeneric in assembly: the scan of every

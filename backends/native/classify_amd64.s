@@ -1,3 +1,5 @@
+//go:build !purego
+
 #include "textflag.h"
 
 // func classifySSE2(dst []block, src []byte)
