@@ -3,9 +3,11 @@ package native
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math/bits"
 	"net/netip"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -1027,105 +1029,221 @@ func dictLeaf(d *valueDict, set idSet) cond {
 }
 
 // ruleIndex is a necessary condition for a group of event rules: each of
-// them is true only when one field (process.name, event.action...) holds
-// one of a few strings. An event runs a gated rule only when one of the
-// field's values is listed for it, so a benign process name skips every
-// rule about other names with one lookup. Gating never changes a result:
-// a skipped rule's condition could not be true.
+// them is true only when a field (process.name, event.action...), or one
+// of a few fields (process.name or process.args), holds one of a few
+// strings, compared exactly or case-folded. An event runs a gated rule
+// only when one of those fields' values is listed for it, so a benign
+// process name skips every rule about other names with a lookup per
+// field. Gating never changes a result: a skipped rule's condition could
+// not be true.
 type ruleIndex struct {
-	dict *valueDict
-	byID [][]uint64 // byID[id]: bit set over Program.events of the rules that value id lets through
-	open []uint64   // the rules that this field does not gate
+	parts []indexPart
+	open  []uint64 // the rules that this index does not gate
 }
 
-// maxIndexes bounds the fields indexed: each costs a lookup per event.
+// indexPart is the lookup of one field, exact or folded, in an index.
+type indexPart struct {
+	dict  *valueDict
+	byID  [][]uint64 // byID[id]: bit set over Program.events of the rules that value id lets through
+	rules []uint64   // the union of byID: the rules this lookup can let through
+}
+
+// maxIndexes bounds the indexes: each costs a lookup per field per event.
 const maxIndexes = 2
 
-// ruleIndexes builds indexes on the fields that discriminate best between
-// the rules they gate: a field scores the number of rules it gates times
-// the number of distinct values they require. A field that every rule
-// requires to hold one value (event.type == "start") scores low: the
-// shared-leaf memo already makes it cheap, and an index would rarely
-// skip more than the first test of each rule.
+// reqKey is a field as an index looks it up, in the dictionary that the
+// rules' own tests use: its values exactly or case-folded (`:`, `in~`,
+// `like~`), a number's text included (`in` on a keyword) or not (`like`,
+// which sees strings only).
+type reqKey struct {
+	path          string
+	fold, numText bool
+}
+
+// requirement maps the fields of an index to the values one of which
+// they must hold (folded where the key says so).
+type requirement map[reqKey]map[string]struct{}
+
+// ruleIndexes builds indexes on the fields, or groups of fields tested
+// in one `or` (process.name or process.args), that discriminate best
+// between the rules they gate: a group scores the number of rules it
+// gates times the number of distinct values they require. A field that
+// every rule requires to hold one value (event.type == "start") scores
+// low: the shared-leaf memo already makes it cheap, and an index would
+// rarely skip more than the first test of each rule.
 func (c *compiler) ruleIndexes(qs []*ir.EventQuery) []ruleIndex {
 	conds := make([]ir.Expr, len(qs))
-	count := map[string]int{}
-	values := map[string]map[string]struct{}{}
+	groups := map[string][]string{} // key: the group's paths, sorted and joined
 	for i, q := range qs {
 		conds[i] = q.Cond
 		if cat := categoryLeaf(q); cat != nil {
 			conds[i] = &ir.And{Terms: []ir.Expr{cat, q.Cond}}
 		}
-		seen := map[string]bool{}
 		ir.Walk(conds[i], func(e ir.Expr) bool {
-			if x, ok := e.(*ir.In); ok {
-				if f, ok := x.X.(*ir.Field); ok && !seen[f.Path] {
-					if req := requiredValues(conds[i], f.Path); req != nil {
-						seen[f.Path] = true
-						count[f.Path]++
-						if values[f.Path] == nil {
-							values[f.Path] = map[string]struct{}{}
+			switch x := e.(type) {
+			case *ir.In, *ir.Match:
+				if f := testedField(x); f != "" {
+					groups[f] = []string{f}
+				}
+			case *ir.Or:
+				// The fields tested by the terms directly under an `or`.
+				set := map[string]bool{}
+				for _, t := range x.Terms {
+					ir.Walk(t, func(e ir.Expr) bool {
+						if f := testedField(e); f != "" {
+							set[f] = true
 						}
-						for v := range req {
-							values[f.Path][v] = struct{}{}
-						}
-					}
+						_, isAnd := e.(*ir.And)
+						return e == t && isAnd // an `and` branch's own terms only
+					})
+				}
+				if len(set) >= 2 && len(set) <= 3 {
+					paths := slices.Sorted(maps.Keys(set))
+					groups[strings.Join(paths, "|")] = paths
 				}
 			}
 			return true
 		})
 	}
-	var paths []string
-	score := map[string]int{}
-	for p, n := range count {
-		if ft := typeOf(p); ft == ftNumber || ft == ftIP {
-			continue // their `in` compares numbers or addresses, not text
+	type cand struct {
+		key   string
+		paths []string
+		score int
+	}
+	var cands []cand
+	for key, paths := range groups {
+		indexable := true
+		for _, p := range paths {
+			if ft := typeOf(p); ft == ftNumber || ft == ftIP {
+				indexable = false // their `in` compares numbers or addresses, not text
+			}
 		}
-		if n >= 2 && len(values[p]) >= 2 {
-			paths = append(paths, p)
-			score[p] = n * len(values[p])
+		if !indexable {
+			continue
+		}
+		n, vals := 0, map[reqKey]map[string]struct{}{}
+		for _, cond := range conds {
+			req := required(cond, paths)
+			if req == nil {
+				continue
+			}
+			n++
+			for k, vs := range req {
+				if vals[k] == nil {
+					vals[k] = map[string]struct{}{}
+				}
+				for v := range vs {
+					vals[k][v] = struct{}{}
+				}
+			}
+		}
+		distinct := 0
+		for _, vs := range vals {
+			distinct += len(vs)
+		}
+		if n >= 2 && distinct >= 2 {
+			cands = append(cands, cand{key, paths, n * distinct})
 		}
 	}
-	sort.Slice(paths, func(a, b int) bool {
-		if score[paths[a]] != score[paths[b]] {
-			return score[paths[a]] > score[paths[b]]
+	sort.Slice(cands, func(a, b int) bool {
+		if cands[a].score != cands[b].score {
+			return cands[a].score > cands[b].score
 		}
-		return paths[a] < paths[b]
+		return cands[a].key < cands[b].key
 	})
-	if len(paths) > maxIndexes {
-		paths = paths[:maxIndexes]
-	}
 	words := (len(qs) + 63) / 64
 	var out []ruleIndex
-	for _, path := range paths {
-		ix := ruleIndex{dict: c.dict(c.slot(path), false, typeOf(path) == ftString), open: make([]uint64, words)}
+	used := map[string]bool{}
+	for _, cd := range cands {
+		if len(out) == maxIndexes {
+			break
+		}
+		if slices.ContainsFunc(cd.paths, func(p string) bool { return used[p] }) {
+			continue // a second index on a field gates little that the first does not
+		}
+		for _, p := range cd.paths {
+			used[p] = true
+		}
+		ix := ruleIndex{open: make([]uint64, words)}
+		parts := map[reqKey]int{}
 		for i, cond := range conds {
-			req := requiredValues(cond, path)
+			req := required(cond, cd.paths)
 			if req == nil {
 				ix.open[i>>6] |= 1 << (i & 63)
 				continue
 			}
-			for id := range ix.dict.set(req).ids() {
-				for int(id) >= len(ix.byID) {
-					ix.byID = append(ix.byID, make([]uint64, words))
+			for _, k := range slices.SortedFunc(maps.Keys(req), func(a, b reqKey) int {
+				if c := strings.Compare(a.path, b.path); c != 0 {
+					return c
 				}
-				ix.byID[id][i>>6] |= 1 << (i & 63)
+				if c := cmpBool(a.fold, b.fold); c != 0 {
+					return c
+				}
+				return cmpBool(a.numText, b.numText)
+			}) {
+				pi, ok := parts[k]
+				if !ok {
+					pi = len(ix.parts)
+					parts[k] = pi
+					ix.parts = append(ix.parts, indexPart{dict: c.dict(c.slot(k.path), k.fold, k.numText)})
+				}
+				part := &ix.parts[pi]
+				for id := range part.dict.set(req[k]).ids() {
+					for int(id) >= len(part.byID) {
+						part.byID = append(part.byID, make([]uint64, words))
+					}
+					part.byID[id][i>>6] |= 1 << (i & 63)
+				}
+				if part.rules == nil {
+					part.rules = make([]uint64, words)
+				}
+				part.rules[i>>6] |= 1 << (i & 63)
 			}
 		}
 		out = append(out, ix)
 	}
+	// The index of fewer lookups first: when it leaves no rule, or none
+	// that a lookup of the next one could let through, those are skipped.
+	slices.SortStableFunc(out, func(a, b ruleIndex) int { return len(a.parts) - len(b.parts) })
 	return out
 }
 
-// requiredValues returns the strings one of which field path must hold for
-// e to be true, or nil when e does not require any: an exact, case-
-// sensitive `in` on the field; the first such term of an `and`; the union
-// over an `or` whose every branch has one.
-func requiredValues(e ir.Expr, path string) map[string]struct{} {
+// testedField is the field that an `in` or a wildcard match tests, or "".
+func testedField(e ir.Expr) string {
+	var x ir.Expr
+	switch t := e.(type) {
+	case *ir.In:
+		x = t.X
+	case *ir.Match:
+		x = t.X
+	}
+	if f, ok := x.(*ir.Field); ok {
+		return f.Path
+	}
+	return ""
+}
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// required returns the values one of which one of the fields paths must
+// hold for e to be true, or nil when e does not require any: a string
+// `in` on one of them (exact, or folded when case-insensitive); the first
+// such term of an `and`; the union over an `or` whose every branch has
+// one.
+func required(e ir.Expr, paths []string) requirement {
 	switch x := e.(type) {
 	case *ir.In:
 		f, ok := x.X.(*ir.Field)
-		if !ok || f.Path != path || x.CaseInsensitive {
+		if !ok || !slices.Contains(paths, f.Path) {
 			return nil
 		}
 		set := map[string]struct{}{}
@@ -1133,27 +1251,55 @@ func requiredValues(e ir.Expr, path string) map[string]struct{} {
 			if v.Kind != ir.KindString {
 				return nil
 			}
-			set[v.Str] = struct{}{}
+			k := v.Str
+			if x.CaseInsensitive {
+				k = foldString(k)
+			}
+			set[k] = struct{}{}
 		}
-		return set
+		return requirement{{f.Path, x.CaseInsensitive, typeOf(f.Path) == ftString}: set}
+	case *ir.Match:
+		// Patterns without wildcards are the equalities that fieldMatch
+		// turns into a dictionary test.
+		f, ok := x.X.(*ir.Field)
+		if !ok || x.Kind != ir.Wildcard || !slices.Contains(paths, f.Path) || typeOf(f.Path) == ftIP {
+			return nil
+		}
+		pats := x.Patterns
+		if x.CaseInsensitive {
+			pats = make([]string, len(x.Patterns))
+			for i, p := range x.Patterns {
+				pats[i] = foldString(p)
+			}
+		}
+		ps := newPatternSet(pats)
+		if !ps.exactOnly() || len(ps.exact) == 0 {
+			return nil
+		}
+		return requirement{{f.Path, x.CaseInsensitive, false}: ps.exact}
 	case *ir.And:
 		for _, t := range x.Terms {
-			if set := requiredValues(t, path); set != nil {
-				return set
+			if req := required(t, paths); req != nil {
+				return req
 			}
 		}
 	case *ir.Or:
-		set := map[string]struct{}{}
+		out := requirement{}
 		for _, t := range x.Terms {
-			sub := requiredValues(t, path)
+			sub := required(t, paths)
 			if sub == nil {
 				return nil
 			}
-			for k := range sub {
-				set[k] = struct{}{}
+			for k, vs := range sub {
+				if out[k] == nil {
+					out[k] = map[string]struct{}{}
+				}
+				for v := range vs {
+					out[k][v] = struct{}{}
+				}
 			}
 		}
-		return set
+		return out
 	}
 	return nil
 }
@@ -1169,22 +1315,48 @@ func (p *Program) candidates(ev *event) []uint64 {
 		ix := &p.indexes[k]
 		scratch := ev.candIx[:0]
 		scratch = append(scratch, ix.open...)
-		for _, id := range ev.valueIDs(ix.dict) {
-			if id >= 0 && int(id) < len(ix.byID) {
-				for w, m := range ix.byID[id] {
-					scratch[w] |= m
+		for j := range ix.parts {
+			part := &ix.parts[j]
+			// A lookup that could only let through rules that an
+			// earlier index has ruled out is skipped.
+			if k > 0 && !intersects(part.rules, cand) {
+				continue
+			}
+			for _, id := range ev.valueIDs(part.dict) {
+				if id >= 0 && int(id) < len(part.byID) {
+					for w, m := range part.byID[id] {
+						scratch[w] |= m
+					}
 				}
 			}
 		}
+		any := uint64(0)
 		if k == 0 {
 			cand = append(cand, scratch...)
+			for _, m := range cand {
+				any |= m
+			}
 		} else {
 			for w := range cand {
 				cand[w] &= scratch[w]
+				any |= cand[w]
 			}
 		}
 		ev.candIx = scratch
+		if any == 0 {
+			break // no rule left: the other indexes cannot add one
+		}
 	}
 	ev.cand = cand
 	return cand
+}
+
+// intersects reports whether the bit sets a and b share a bit.
+func intersects(a, b []uint64) bool {
+	for w := range a {
+		if a[w]&b[w] != 0 {
+			return true
+		}
+	}
+	return false
 }

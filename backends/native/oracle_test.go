@@ -360,6 +360,20 @@ func randEvent(r *rand.Rand) map[string]any {
 	return doc
 }
 
+// randGate is a test that a rule index can gate on: a string `in`, exact
+// or case-insensitive, or a wildcard match without wildcards.
+func randGate(r *rand.Rand) ir.Expr {
+	var words []string
+	for range 1 + r.IntN(3) {
+		words = append(words, rWords[r.IntN(len(rWords))])
+	}
+	f, ci := randField(r), r.IntN(2) == 0
+	if r.IntN(3) == 0 {
+		return &ir.Match{X: f, Kind: ir.Wildcard, CaseInsensitive: ci, Patterns: words}
+	}
+	return &ir.In{X: f, Values: strs(words...), CaseInsensitive: ci}
+}
+
 func randField(r *rand.Rand) *ir.Field {
 	return fld([]string{"a", "b", "p.q"}[r.IntN(3)])
 }
@@ -450,28 +464,33 @@ func TestDifferential(t *testing.T) {
 // TestDifferentialManyRules: random rules compiled together, so that they
 // share memoised leaves, value dictionaries and rule indexes, each match
 // exactly the events the oracle says. Half the rules start with a string
-// `in` on a common field, which the indexes gate on.
+// test on a common field, or an `or` of two, which the indexes gate on.
 func TestDifferentialManyRules(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 99))
 	batches := 60
 	if testing.Short() {
 		batches = 10
 	}
+	multiPart, folded := 0, 0
+	defer func() {
+		if !t.Failed() && (multiPart == 0 || folded == 0) {
+			t.Errorf("indexes with several lookups: %d, folded lookups: %d: the test does not exercise both", multiPart, folded)
+		}
+	}()
 	for b := range batches {
 		var rules []*ir.Rule
 		var exprs []ir.Expr
 		for i := range 40 {
 			e := randExpr(r, 3)
 			if i%2 == 0 {
-				var vals []ir.Value
-				for range 1 + r.IntN(3) {
-					vals = append(vals, ir.StringValue(rWords[r.IntN(len(rWords))]))
+				gate := randGate(r)
+				if r.IntN(3) == 0 {
+					gate = or(gate, randGate(r)) // as process.name: X or process.args: X
 				}
-				gate := &ir.In{X: randField(r), Values: vals}
 				if r.IntN(2) == 0 {
 					e = and(gate, e)
 				} else {
-					e = or(and(gate, e), &ir.In{X: gate.X, Values: vals[:1]})
+					e = or(and(gate, e), randGate(r))
 				}
 			}
 			exprs = append(exprs, e)
@@ -483,6 +502,16 @@ func TestDifferentialManyRules(t *testing.T) {
 		}
 		if b == 0 && len(prog.indexes) == 0 {
 			t.Fatal("no rule index was built: the test does not exercise them")
+		}
+		for _, ix := range prog.indexes {
+			for _, part := range ix.parts {
+				if len(ix.parts) > 1 {
+					multiPart++
+				}
+				if part.dict.fold {
+					folded++
+				}
+			}
 		}
 		eng := prog.NewEngine()
 		for range 50 {
