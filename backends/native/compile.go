@@ -154,6 +154,11 @@ func isIP(path string) bool {
 }
 
 type compiler struct {
+	// stageQs are the queries of sequence and sample stages, which the
+	// rule indexes gate too: stage i is bit len(event rules)+i, stored in
+	// *stageBits[i] once the event rules are known.
+	stageQs   []*ir.EventQuery
+	stageBits []*int
 	leafCount map[string]int
 	memo      map[string]int
 	dicts     map[dictKey]*valueDict
@@ -223,7 +228,10 @@ func Compile(rules []*ir.Rule, opt Options) (*Program, ir.Diagnostics) {
 			c.diags.Errorf(r.Query.Loc(), "native/unknown-query", "unsupported query type %T", r.Query)
 		}
 	}
-	p.indexes = c.ruleIndexes(evQueries)
+	for i, b := range c.stageBits {
+		*b = len(evQueries) + i
+	}
+	p.indexes = c.ruleIndexes(append(evQueries, c.stageQs...))
 	if p.needTS {
 		tsSlot = c.slot("@timestamp")
 	}
@@ -1048,8 +1056,13 @@ type indexPart struct {
 	rules []uint64   // the union of byID: the rules this lookup can let through
 }
 
-// maxIndexes bounds the indexes: each costs a lookup per field per event.
-const maxIndexes = 2
+// maxIndexes bounds the indexes: each costs a lookup per field per event,
+// about what evaluating one or two rules costs; minIndexScore is the
+// number of rules that an index must be expected to skip per event.
+const (
+	maxIndexes    = 4
+	minIndexScore = 2
+)
 
 // reqKey is a field as an index looks it up, in the dictionary that the
 // rules' own tests use: its values exactly or case-folded (`:`, `in~`,
@@ -1066,11 +1079,11 @@ type requirement map[reqKey]map[string]struct{}
 
 // ruleIndexes builds indexes on the fields, or groups of fields tested
 // in one `or` (process.name or process.args), that discriminate best
-// between the rules they gate: a group scores the number of rules it
-// gates times the number of distinct values they require. A field that
-// every rule requires to hold one value (event.type == "start") scores
-// low: the shared-leaf memo already makes it cheap, and an index would
-// rarely skip more than the first test of each rule.
+// between the queries they gate (event rules, then the stages of
+// sequences and samples): a group scores the number of queries that an
+// event would skip through it. A field that every rule requires to hold
+// one value (event.type == "start") scores nothing: the shared-leaf memo
+// already makes that test cheap.
 func (c *compiler) ruleIndexes(qs []*ir.EventQuery) []ruleIndex {
 	conds := make([]ir.Expr, len(qs))
 	groups := map[string][]string{} // key: the group's paths, sorted and joined
@@ -1108,7 +1121,7 @@ func (c *compiler) ruleIndexes(qs []*ir.EventQuery) []ruleIndex {
 	type cand struct {
 		key   string
 		paths []string
-		score int
+		score float64
 	}
 	var cands []cand
 	for key, paths := range groups {
@@ -1121,13 +1134,14 @@ func (c *compiler) ruleIndexes(qs []*ir.EventQuery) []ruleIndex {
 		if !indexable {
 			continue
 		}
-		n, vals := 0, map[reqKey]map[string]struct{}{}
+		var reqs []requirement
+		vals := map[reqKey]map[string]struct{}{}
 		for _, cond := range conds {
 			req := required(cond, paths)
 			if req == nil {
 				continue
 			}
-			n++
+			reqs = append(reqs, req)
 			for k, vs := range req {
 				if vals[k] == nil {
 					vals[k] = map[string]struct{}{}
@@ -1137,12 +1151,28 @@ func (c *compiler) ruleIndexes(qs []*ir.EventQuery) []ruleIndex {
 				}
 			}
 		}
-		distinct := 0
-		for _, vs := range vals {
-			distinct += len(vs)
+		// The queries an event skips, were each field's value any of
+		// those listed for it with equal odds: a rule that lets through
+		// 1 of 3 values (host.os.type) is skipped 2 times in 3, one that
+		// lets through 5 of 500 (process.name) nearly always. Less the
+		// lookups it costs, each about a rule's evaluation, twice that for
+		// an array field such as process.args.
+		score := 0.0
+		for _, req := range reqs {
+			pass := 0.0
+			for k, vs := range req {
+				pass += float64(len(vs)) / float64(len(vals[k]))
+			}
+			score += 1 - min(pass, 1)
 		}
-		if n >= 2 && distinct >= 2 {
-			cands = append(cands, cand{key, paths, n * distinct})
+		for k := range vals {
+			score--
+			if f, ok := ecs.Lookup(k.path); ok && f.Array {
+				score--
+			}
+		}
+		if score >= minIndexScore {
+			cands = append(cands, cand{key, paths, score})
 		}
 	}
 	sort.Slice(cands, func(a, b int) bool {

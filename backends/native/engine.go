@@ -157,8 +157,9 @@ func (e *Engine) Process(line []byte, emit func(Match)) error {
 			}
 		}
 	}
+	ev.gate = e.p.candidates(ev)
 	if e.mode != modeState {
-		cand := e.p.candidates(ev)
+		cand := ev.gate
 		for i := range e.p.events {
 			if cand != nil && cand[i>>6]&(1<<(i&63)) == 0 {
 				continue // an index proved that the rule cannot match

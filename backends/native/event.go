@@ -204,9 +204,12 @@ type event struct {
 	idGen []uint32
 	// cand and candIx are scratch for Program.candidates.
 	cand, candIx []uint64
-	blk          []block // the line's masks, scratch for decode
-	ts           int64   // @timestamp in Unix nanoseconds, when hasTS
-	hasTS        bool
+	// gate is this event's candidates (over event rules, then stages),
+	// or nil when every rule and stage runs.
+	gate  []uint64
+	blk   []block // the line's masks, scratch for decode
+	ts    int64   // @timestamp in Unix nanoseconds, when hasTS
+	hasTS bool
 }
 
 func newEvent(nslots, nmemo int) *event {

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/eqlx/eqlx/ir"
 )
@@ -528,4 +530,86 @@ func TestDifferentialManyRules(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestIndexesNeverChangeMatches: a rule set of event rules, sequences
+// (with missing stages and until) and samples whose queries start with
+// indexable tests gives the same matches, in the same order, with its
+// rule indexes as without them, over a stream of random events. The
+// indexes gate sequence and sample stages too, which the oracle tests
+// above do not reach.
+func TestIndexesNeverChangeMatches(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 5))
+	gated := func() *ir.EventQuery {
+		e := randGate(r)
+		if r.IntN(2) == 0 {
+			e = and(e, randExpr(r, 2))
+		}
+		return evq("any", e)
+	}
+	var rules []*ir.Rule
+	for i := range 30 {
+		switch i % 3 {
+		case 0:
+			rules = append(rules, rule(fmt.Sprint("e", i), gated()))
+		case 1:
+			sq := &ir.Sequence{By: []ir.Expr{fld("k")}, MaxSpan: span(50 * time.Second),
+				Stages: []*ir.Stage{stage(gated()), stage(gated())}}
+			if r.IntN(2) == 0 {
+				sq.Stages = append(sq.Stages, &ir.Stage{Query: gated(), Missing: true, Runs: 1}, stage(gated()))
+			}
+			if r.IntN(2) == 0 {
+				sq.Until = stage(gated())
+			}
+			rules = append(rules, rule(fmt.Sprint("s", i), sq))
+		default:
+			rules = append(rules, rule(fmt.Sprint("m", i), &ir.Sample{By: []ir.Expr{fld("k")},
+				Stages: []*ir.Stage{stage(gated()), stage(gated())}}))
+		}
+	}
+	prog, diags := Compile(rules, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if len(prog.indexes) == 0 {
+		t.Fatal("no rule index was built: the test proves nothing")
+	}
+	plain, _ := Compile(rules, Options{})
+	plain.indexes = nil
+	var lines [][]byte
+	for i := range 3000 {
+		doc := randEvent(r)
+		doc["k"] = fmt.Sprint(r.IntN(3))
+		doc["@timestamp"] = time.Unix(int64(i*3), 0).UTC().Format(time.RFC3339)
+		line, _ := json.Marshal(doc)
+		lines = append(lines, line)
+	}
+	run := func(p *Program) []string {
+		var out []string
+		eng := p.NewEngine()
+		emit := func(m Match) { out = append(out, fmt.Sprint(m.Rule, m.Nums)) }
+		for _, l := range lines {
+			if err := eng.Process(l, emit); err != nil {
+				t.Fatal(err)
+			}
+		}
+		eng.Flush(emit)
+		return out
+	}
+	got, want := run(prog), run(plain)
+	if len(want) < 100 {
+		t.Fatalf("only %d matches without indexes: the test proves little", len(want))
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("with indexes %d matches, without %d; first difference at %d", len(got), len(want), firstDiff(got, want))
+	}
+}
+
+func firstDiff(a, b []string) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
 }

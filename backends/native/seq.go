@@ -37,11 +37,29 @@ type samplePlan struct {
 }
 
 func (c *compiler) stage(seqBy []ir.Expr, st *ir.Stage) stagePlan {
-	sp := stagePlan{cond: c.eventQuery(st.Query), missing: st.Missing}
+	sp := stagePlan{cond: c.gatedStage(st.Query), missing: st.Missing}
 	for _, k := range append(append([]ir.Expr(nil), seqBy...), st.By...) {
 		sp.keys = append(sp.keys, c.key(k))
 	}
 	return sp
+}
+
+// gatedStage compiles a stage's query behind the rule indexes: an event
+// that they rule out for the stage skips its condition, as it skips an
+// event rule's. Sequences and samples test every stage on every event,
+// so in a large rule set most of their time would go to stages about
+// other kinds of event.
+func (c *compiler) gatedStage(q *ir.EventQuery) cond {
+	inner := c.eventQuery(q)
+	bit := new(int)
+	c.stageQs = append(c.stageQs, q)
+	c.stageBits = append(c.stageBits, bit)
+	return func(ev *event) tri {
+		if g := ev.gate; g != nil && g[*bit>>6]&(1<<(*bit&63)) == 0 {
+			return tFalse
+		}
+		return inner(ev)
+	}
 }
 
 func (c *compiler) sequence(rule int, q *ir.Sequence) *seqPlan {
