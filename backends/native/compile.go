@@ -231,6 +231,19 @@ func Compile(rules []*ir.Rule, opt Options) (*Program, ir.Diagnostics) {
 	for i, b := range c.stageBits {
 		*b = len(evQueries) + i
 	}
+	for _, sp := range p.seqs {
+		all := slices.Clone(sp.pos)
+		for _, g := range sp.gaps {
+			all = append(all, g...)
+		}
+		if sp.until != nil {
+			all = append(all, *sp.until)
+		}
+		sp.gate = stageGate(all...)
+	}
+	for _, sp := range p.samples {
+		sp.gate = stageGate(sp.stages...)
+	}
 	p.indexes = c.ruleIndexes(append(evQueries, c.stageQs...))
 	if p.needTS {
 		tsSlot = c.slot("@timestamp")

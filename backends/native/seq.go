@@ -3,6 +3,7 @@ package native
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 
 	"github.com/eqlx/eqlx/ir"
 )
@@ -13,8 +14,46 @@ type keyFn func(ev *event, buf []byte) ([]byte, bool)
 
 type stagePlan struct {
 	cond    cond
+	bit     *int // the stage's bit in event.gate, set when Compile ends
 	keys    []keyFn
 	missing bool
+}
+
+// gateWord is one word of event.gate and the bits in it of a sequence's
+// or sample's stages.
+type gateWord struct {
+	w int
+	m uint64
+}
+
+// stageGate gathers the bits of stages into words, for a test of whether
+// an event may fill any of them.
+func stageGate(stages ...stagePlan) []gateWord {
+	var out []gateWord
+	for _, st := range stages {
+		w, m := *st.bit>>6, uint64(1)<<(*st.bit&63)
+		i := slices.IndexFunc(out, func(g gateWord) bool { return g.w == w })
+		if i < 0 {
+			out = append(out, gateWord{w: w})
+			i = len(out) - 1
+		}
+		out[i].m |= m
+	}
+	return out
+}
+
+// gateOpen reports whether gate (nil: no indexes) lets through one of the
+// stages whose bits are g.
+func gateOpen(gate []uint64, g []gateWord) bool {
+	if gate == nil {
+		return true
+	}
+	for _, x := range g {
+		if gate[x.w]&x.m != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // seqPlan is a sequence with its `runs` expanded and its missing stages
@@ -24,8 +63,9 @@ type seqPlan struct {
 	pos     []stagePlan   // positive stages in order
 	gaps    [][]stagePlan // gaps[j]: missing stages before pos[j]; gaps[len(pos)]: trailing
 	until   *stagePlan
-	maxspan int64 // nanoseconds
-	bounded bool  // has maxspan
+	gate    []gateWord // the bits of all its stages, until included
+	maxspan int64      // nanoseconds
+	bounded bool       // has maxspan
 	// hasMissing: some gap holds a missing stage, so matches carry
 	// MissingEvent placeholders.
 	hasMissing bool
@@ -34,10 +74,12 @@ type seqPlan struct {
 type samplePlan struct {
 	rule   int
 	stages []stagePlan
+	gate   []gateWord
 }
 
 func (c *compiler) stage(seqBy []ir.Expr, st *ir.Stage) stagePlan {
-	sp := stagePlan{cond: c.gatedStage(st.Query), missing: st.Missing}
+	cd, bit := c.gatedStage(st.Query)
+	sp := stagePlan{cond: cd, bit: bit, missing: st.Missing}
 	for _, k := range append(append([]ir.Expr(nil), seqBy...), st.By...) {
 		sp.keys = append(sp.keys, c.key(k))
 	}
@@ -49,7 +91,7 @@ func (c *compiler) stage(seqBy []ir.Expr, st *ir.Stage) stagePlan {
 // event rule's. Sequences and samples test every stage on every event,
 // so in a large rule set most of their time would go to stages about
 // other kinds of event.
-func (c *compiler) gatedStage(q *ir.EventQuery) cond {
+func (c *compiler) gatedStage(q *ir.EventQuery) (cond, *int) {
 	inner := c.eventQuery(q)
 	bit := new(int)
 	c.stageQs = append(c.stageQs, q)
@@ -59,7 +101,7 @@ func (c *compiler) gatedStage(q *ir.EventQuery) cond {
 			return tFalse
 		}
 		return inner(ev)
-	}
+	}, bit
 }
 
 func (c *compiler) sequence(rule int, q *ir.Sequence) *seqPlan {
@@ -336,6 +378,12 @@ func (e *Engine) seqProcess(s *seqState, emit func(Match)) {
 		e.stats.NoTimestamp++
 		return
 	}
+	if !gateOpen(ev.gate, p.gate) {
+		// No stage can take the event: only the expiry of pending
+		// sequences, as the watermark moves, is left to do.
+		s.sweep(e.wm, e.p.maxState)
+		return
+	}
 	ts := ev.ts
 	if p.until != nil && p.until.cond(ev) == tTrue {
 		if k, ok := e.keyOf(p.until); ok {
@@ -515,6 +563,9 @@ func newSampleState(p *samplePlan) *sampleState {
 // matches for its key; one event fills one slot. A full group is a sample;
 // like Elasticsearch's default max_samples_per_key, a key yields one sample.
 func (e *Engine) sampleProcess(s *sampleState, emit func(Match)) {
+	if !gateOpen(e.ev.gate, s.plan.gate) {
+		return
+	}
 	n := len(s.plan.stages)
 	for i := range s.plan.stages {
 		st := &s.plan.stages[i]
