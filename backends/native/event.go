@@ -206,10 +206,13 @@ type event struct {
 	cand, candIx []uint64
 	// gate is this event's candidates (over event rules, then stages),
 	// or nil when every rule and stage runs.
-	gate  []uint64
-	blk   []block // the line's masks, scratch for decode
-	ts    int64   // @timestamp in Unix nanoseconds, when hasTS
-	hasTS bool
+	gate []uint64
+	// binds are the script bindings in use (bindDepth) and spare.
+	binds     []*binding
+	bindDepth int
+	blk       []block // the line's masks, scratch for decode
+	ts        int64   // @timestamp in Unix nanoseconds, when hasTS
+	hasTS     bool
 }
 
 func newEvent(nslots, nmemo int) *event {

@@ -44,7 +44,23 @@ func litVal(v ir.Value) sval {
 
 // binding is one choice of element per field that a script reads.
 type binding struct {
-	cur []sval
+	cur   []sval
+	n     int    // combinations tried, up to maxCombos
+	arena []byte // folded strings of this evaluation (fold)
+}
+
+// fold returns s case-folded, as foldString does, in the binding's arena
+// instead of a new allocation; s itself when folding changes nothing.
+// The result lives until the binding is pushed again.
+func (b *binding) fold(s string) string {
+	src := unsafe.Slice(unsafe.StringData(s), len(s))
+	if !needsFold(src) {
+		return s
+	}
+	start := len(b.arena)
+	b.arena = appendFold(b.arena, src)
+	out := b.arena[start:]
+	return unsafe.String(unsafe.SliceData(out), len(out))
 }
 
 type valFn func(b *binding) sval
@@ -82,33 +98,49 @@ func (c *compiler) script(e ir.Expr) cond {
 		types[i] = typeOf(c.paths[s])
 	}
 	return func(ev *event) tri {
-		var arr [4]sval
-		b := binding{cur: arr[:0]}
-		if len(slots) > len(arr) {
-			b.cur = make([]sval, 0, len(slots))
-		}
-		b.cur = b.cur[:len(slots)]
-		return combos(ev, slots, types, 0, &b, pred, new(int))
+		// The binding comes from the event, not the stack: pred is a
+		// function value, so a local would escape, an allocation per
+		// evaluation.
+		b := ev.pushBinding(len(slots))
+		r := combos(ev, slots, types, 0, b, pred)
+		ev.bindDepth--
+		return r
 	}
 }
 
-func combos(ev *event, slots []int, types []fieldType, i int, b *binding, pred predFn, n *int) tri {
+// pushBinding returns a binding of n values for a script evaluation; the
+// caller pops it (bindDepth--) when done. Bindings are a stack, reused
+// from event to event.
+func (ev *event) pushBinding(n int) *binding {
+	if ev.bindDepth == len(ev.binds) {
+		ev.binds = append(ev.binds, &binding{})
+	}
+	b := ev.binds[ev.bindDepth]
+	ev.bindDepth++
+	if cap(b.cur) < n {
+		b.cur = make([]sval, n)
+	}
+	b.cur, b.n, b.arena = b.cur[:n], 0, b.arena[:0]
+	return b
+}
+
+func combos(ev *event, slots []int, types []fieldType, i int, b *binding, pred predFn) tri {
 	if i == len(slots) {
-		*n++
+		b.n++
 		return pred(b)
 	}
 	vals := ev.values(slots[i])
 	if len(vals) == 0 {
 		b.cur[i] = null
-		return combos(ev, slots, types, i+1, b, pred, n)
+		return combos(ev, slots, types, i+1, b, pred)
 	}
 	r := tFalse
 	for _, v := range vals {
-		if *n >= maxCombos {
+		if b.n >= maxCombos {
 			break
 		}
 		b.cur[i] = toSval(coerce(types[i], v))
-		switch combos(ev, slots, types, i+1, b, pred, n) {
+		switch combos(ev, slots, types, i+1, b, pred) {
 		case tTrue:
 			return tTrue
 		case tNull:
@@ -398,18 +430,19 @@ func (c *compiler) call(sc *scriptScope, x *ir.Call) valFn {
 		return true
 	}
 	bad := func(*binding) sval { return null }
-	fold := func(s string) string {
-		if ci {
-			return foldString(s)
+	fold := func(b *binding, s string) string {
+		if !ci {
+			return s
 		}
-		return s
+		return b.fold(s)
 	}
-	strs := func(b *binding, n int) ([]string, bool) {
-		out := make([]string, n)
+	// strs evaluates the first n (at most 3) arguments, all strings or
+	// not ok; an array, not a slice, so that it stays off the heap.
+	strs := func(b *binding, n int) (out [3]string, ok bool) {
 		for i := 0; i < n; i++ {
 			v := args[i](b)
 			if v.k != kStr {
-				return nil, false
+				return out, false
 			}
 			out[i] = v.s
 		}
@@ -426,7 +459,7 @@ func (c *compiler) call(sc *scriptScope, x *ir.Call) valFn {
 			if !ok {
 				return null
 			}
-			a, sub := fold(s[0]), fold(s[1])
+			a, sub := fold(b, s[0]), fold(b, s[1])
 			switch name {
 			case "startswith":
 				return boolVal(strings.HasPrefix(a, sub))
@@ -453,7 +486,7 @@ func (c *compiler) call(sc *scriptScope, x *ir.Call) valFn {
 				}
 				greedy = g.b
 			}
-			src, l, r := fold(s[0]), fold(s[1]), fold(s[2])
+			src, l, r := fold(b, s[0]), fold(b, s[1]), fold(b, s[2])
 			i := strings.Index(src, l)
 			if i < 0 {
 				return strVal("")
@@ -492,7 +525,7 @@ func (c *compiler) call(sc *scriptScope, x *ir.Call) valFn {
 				}
 				start = v.i
 			}
-			src, sub := []rune(fold(s[0])), fold(s[1])
+			src, sub := []rune(fold(b, s[0])), fold(b, s[1])
 			if start < 0 {
 				start = 0
 			}
