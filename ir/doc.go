@@ -60,10 +60,25 @@
 //     element made it false, otherwise null; an absent field is null;
 //   - IsNull of a computed value is TRUE when it is null, never null.
 //
-// And, Or and Not are Kleene's three-valued connectives (false wins in And,
-// true wins in Or, not null is null); a query predicate only ever feeds
-// them TRUE or FALSE. An event matches when the whole condition is TRUE;
-// FALSE and null both mean "no match".
+// startsWith, endsWith and stringContains of a plain field and a string
+// literal, and cidrMatch of a plain field and string literals (their `~`
+// forms too), are query calls (IsQueryCall): Elasticsearch runs them as
+// prefix, wildcard and terms queries. They are evaluated as the functions
+// below, but under Not they behave as query predicates: absent is FALSE,
+// so `not startsWith(f, "x")` is TRUE on an absent f.
+//
+// And and Or are Kleene's three-valued connectives (false wins in And,
+// true wins in Or); a query predicate only ever feeds them TRUE or FALSE.
+// Not depends on what it negates, as Elasticsearch's translator does
+// (IsScript): the negation of a script predicate (or of a negated one) is
+// part of the script and Kleene's (not null is null); any other negation
+// (of a query predicate, a query call, an And or an Or) is Lucene's
+// bool.must_not, TRUE unless its operand is TRUE, so a null inside it
+// counts as FALSE: `not (length(f) > 1 or g == "y")` is TRUE on an event
+// with neither f nor g. This rule applies to the normalised IR (package
+// pass), which folds, flattens and merges as Elasticsearch's optimizer
+// does before it translates. An event matches when the whole condition is
+// TRUE; FALSE and null both mean "no match".
 //
 // # Predicates: the table per node
 //
@@ -247,21 +262,18 @@
 //   - Unmapped fields without `?` make Elasticsearch reject the query; eqlx
 //     treats every field as mapped and possibly absent (ir/pass warns about
 //     fields that are not in the ECS catalogue).
-//   - Elasticsearch turns a script predicate's null into false at the
-//     boundary of the Query DSL clause that holds it, and puts a Not into
-//     the script only when its operand is itself a script; so
-//     `not (startsWith(f, "a") or g == "b")` with f absent and g == "x" is
-//     true in Elasticsearch but null (no match) under Kleene logic. eqlx
-//     follows Kleene logic (ir/pass never moves a Not through an And or Or
-//     that holds a script predicate, so it adds no difference of its own).
-//     The two readings disagree only on events where a script predicate
-//     under a negated group is null. 16 corpus rules negate such a group;
-//     in 11 the group also tests the function's input `== null`, which makes
-//     the readings agree; 5 do not (e.g.
-//     rules/windows/lateral_movement_direct_outbound_smb_connection.toml:
-//     `not (process.code_signature.trusted == true and not
-//     startsWith(process.code_signature.subject_name, "Microsoft"))` keeps
-//     an event with no subject_name in Elasticsearch and drops it here).
+//   - endsWith and stringContains of a field become wildcard queries whose
+//     pattern is the literal with `*` around it, unescaped: a `*`, `?` or
+//     `\` inside the literal acts as Lucene wildcard syntax there. eqlx
+//     evaluates the functions as documented (a literal suffix or
+//     substring); no corpus rule passes such a literal.
+//   - The Not rule (Kleene inside a script, must_not elsewhere) follows
+//     Elasticsearch's translator (QL's ExpressionTranslators.Nots and EQL's
+//     QueryTranslator) on the normalised IR. Elasticsearch applies it after
+//     its own optimizer, whose rewrites ir/pass follows but does not copy
+//     one for one; a condition shaped so that the two optimizers leave a
+//     Not over a script in one and over a bool query in the other could
+//     differ on events where the script is null.
 //   - Before 7.15 Elasticsearch's EQL optimizer used QL's
 //     BooleanSimplification, which replaces `not f < 5` by `f >= 5` (false
 //     on an absent field), and QL's PropagateEquals, which folds

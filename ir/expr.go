@@ -27,7 +27,9 @@ type Or struct {
 	Terms []Expr
 }
 
-// Not negates X; not(null) is null.
+// Not negates X: Kleene's negation (not null is null) when X is a script
+// predicate, Lucene's must_not (null counts as false) otherwise; see
+// IsScript and the package doc.
 type Not struct {
 	Span Span
 	X    Expr

@@ -520,6 +520,16 @@ func (c *compiler) leaf(e ir.Expr) cond {
 		}
 	case *ir.Not:
 		inner := c.boolExpr(x.X)
+		if !ir.IsScript(x.X) {
+			// Lucene's must_not: a null inside (a script's, or a query
+			// call's on an absent field) counts as false.
+			return func(ev *event) tri {
+				if inner(ev) == tTrue {
+					return tFalse
+				}
+				return tTrue
+			}
+		}
 		return func(ev *event) tri {
 			switch inner(ev) {
 			case tTrue:

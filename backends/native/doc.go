@@ -49,9 +49,14 @@
 //   - `f == null` is true for missing, null and []; "" is a value.
 //
 // A predicate over a computed subject (a function call or arithmetic) is a
-// script predicate: null in gives null out, and `and`/`or`/`not` use Kleene
-// logic, so `not startsWith(f, "x")` does not match when f is missing. A
-// rule matches only when its condition is true. Over multi-valued fields a
+// script predicate: null in gives null out, `and`/`or` use Kleene logic,
+// and so does a `not` of a script predicate: `not length(f) > 1` does not
+// match when f is missing. Any other `not` is Elasticsearch's must_not, true
+// unless its operand is true: `not (length(f) > 1 or g == "y")` matches an
+// event with neither, and so does `not startsWith(f, "x")`, since
+// startsWith, endsWith, stringContains and cidrMatch of a field and
+// literals run as queries (ir.IsScript, ir.IsQueryCall). A rule matches
+// only when its condition is true. Over multi-valued fields a
 // script predicate is tried for each element (each combination, up to
 // 4096, when it reads several fields): true when one makes it true, else
 // null when one makes it null, else false.
@@ -165,7 +170,7 @@
 // Keyword values longer than a mapping's ignore_above are indexed nowhere in
 // Elasticsearch and so never match; here they do. Text fields are compared
 // as keywords. Sample has no window here: its state is bounded by MaxState
-// only. A script
-// predicate's null under a negated group follows Kleene logic (see ir's
-// "Known differences").
+// only. endsWith and stringContains test their literal as a literal, where
+// Elasticsearch's wildcard query would read a `*`, `?` or `\` in it as
+// wildcard syntax (see ir's "Known differences").
 package native

@@ -122,7 +122,12 @@ func oracle(e ir.Expr, doc map[string]any) tri {
 		}
 		return r
 	case *ir.Not:
-		switch oracle(x.X, doc) {
+		r := oracle(x.X, doc)
+		if !ir.IsScript(x.X) {
+			// must_not: TRUE unless the operand is TRUE.
+			return boolTri(r != tTrue)
+		}
+		switch r {
 		case tTrue:
 			return tFalse
 		case tFalse:

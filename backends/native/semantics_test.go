@@ -133,9 +133,19 @@ func TestSemantics(t *testing.T) {
 		{"escaped strings are unescaped", in("a", "say \"hi\"\\\n\u00e9"), `{"a":"say \"hi\"\\\n\u00e9"}`, true},
 		{"surrogate pairs", in("a", "😀"), `{"a":"\ud83d\ude00"}`, true},
 		{"escaped keys are unescaped", in("a", "x"), `{"\u0061":"x"}`, true},
-		// Scripts: null in, null out; Kleene logic.
+		// Scripts: null in, null out; Kleene logic inside a script, and
+		// Lucene's must_not around anything that is not one.
 		{"function on a missing field is null: no match", call("startswith", false, fld("a"), litS("x")), `{}`, false},
-		{"not of null is null: no match", not(call("startswith", false, fld("a"), litS("x"))), `{}`, false},
+		{"not of a script's null is null: no match", not(cmp(ir.Gt, call("length", false, fld("a")), lit(i64(1)))), `{}`, false},
+		{"not not of a script's null is null", not(not(cmp(ir.Gt, call("length", false, fld("a")), lit(i64(1))))), `{}`, false},
+		{"startsWith of a field is a prefix query: not matches a missing field", not(call("startswith", false, fld("a"), litS("x"))), `{}`, true},
+		{"endsWith~ of a field is a wildcard query", not(call("endswith", true, fld("a"), litS("x"))), `{}`, true},
+		{"stringContains of a field is a wildcard query", not(call("stringcontains", false, fld("a"), litS("x"))), `{}`, true},
+		{"cidrMatch of a field is a terms query", not(call("cidrmatch", false, fld("source.ip"), litS("10.0.0.0/8"))), `{}`, true},
+		{"not cidrMatch still tests a present address", not(call("cidrmatch", false, fld("source.ip"), litS("10.0.0.0/8"))), `{"source":{"ip":"10.1.2.3"}}`, false},
+		{"not of an or is must_not: the script's null counts as false", not(or(cmp(ir.Gt, call("length", false, fld("a")), lit(i64(1))), in("b", "y"))), `{"b":"z"}`, true},
+		{"not of an and likewise", not(and(cmp(ir.Gt, call("length", false, fld("a")), lit(i64(1))), in("b", "z"))), `{"b":"z"}`, true},
+		{"not of an or that is true", not(or(cmp(ir.Gt, call("length", false, fld("a")), lit(i64(1))), in("b", "y"))), `{"b":"y"}`, false},
 		{"null or true is true", or(call("startswith", false, fld("a"), litS("x")), in("b", "y")), `{"b":"y"}`, true},
 		{"function per array element", call("startswith", false, fld("a"), litS("/tmp")), `{"a":["x","/tmp/y"]}`, true},
 		{"startswith~ folds", call("startswith", true, fld("a"), litS("ABC")), `{"a":"abcd"}`, true},

@@ -60,6 +60,11 @@ func evalBool(e ir.Expr, ev event) tri {
 		}
 		return res
 	case *ir.Not:
+		// Kleene's not, in which the passes are exact. Where Elasticsearch
+		// negates with must_not instead (ir.IsScript), it does so on the
+		// query its own optimizer has folded, flattened and merged the way
+		// these passes do, and eqlx applies that rule to the normalised
+		// form alone.
 		return notTri(evalBool(n.X, ev))
 	case *ir.Literal:
 		switch {
