@@ -113,11 +113,16 @@ func TestValuesTakeTheModifierTheirShapeCallsFor(t *testing.T) {
         CommandLine|contains: '-c'
     condition: selection_user and (selection_img or (selection_img_2 and not filter_cli))
 `},
-		{"negated function predicate is guarded by exists", not(call("startswith", false, fld("process.command_line"), lit("/tmp"))), Taxonomy,
+		{"a negated startsWith of a field is a plain not (must_not of a prefix query)", not(call("startswith", false, fld("process.command_line"), lit("/tmp"))), Taxonomy,
+			`    filter_main_cli:
+        CommandLine|startswith|cased: '/tmp'
+    condition: not filter_main_cli
+`},
+		{"a negated script predicate is guarded by exists", not(&ir.Compare{Op: ir.Gt, Left: call("length", false, fld("process.command_line")), Right: &ir.Literal{Value: ir.IntValue(3)}}), Taxonomy,
 			`    selection:
         CommandLine|exists: true
     filter_main_cli:
-        CommandLine|startswith|cased: '/tmp'
+        CommandLine|re|s: '^.{4,}'
     condition: selection and not filter_main_cli
 `},
 	}

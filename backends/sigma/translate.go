@@ -17,9 +17,9 @@ type item struct {
 	mods   []string
 	values []any // string (escaped Sigma value), int64, float64, bool or nil
 	span   ir.Span
-	// guard names the field of a function predicate (startsWith, ...):
-	// EQL gives null on a missing field, so a negated function predicate
-	// must also require the field to exist.
+	// guard names the field of a script predicate (length(f) > 3): EQL
+	// gives it null on a missing field, so its negation must also require
+	// the field to exist. Query calls (startsWith(f, "x"), ...) have none.
 	guard string
 }
 
@@ -37,7 +37,7 @@ type andN struct{ terms []node }
 type orN struct{ terms []node }
 type notN struct{ x node }
 
-// negGuard is the negation of a function predicate: `not item` and the
+// negGuard is the negation of a script predicate: `not item` and the
 // item's field exists. Negating it again gives the item back (Kleene:
 // not not p is p, null included).
 type negGuard struct{ it *item }
@@ -492,7 +492,9 @@ func (t *translator) call(e *ir.Call) node {
 		t.unsupported(e.Span, "sigma/unsupported-function", "function %s has no Sigma form", fn)
 		return &andN{}
 	}
-	setGuard(n, tg.Field)
+	if !ir.IsQueryCall(e) {
+		setGuard(n, tg.Field)
+	}
 	return n
 }
 
@@ -523,50 +525,21 @@ func setGuard(n node, field string) {
 	}
 }
 
-// hasGuard reports whether n holds a function predicate.
-func hasGuard(n node) bool {
-	switch n := n.(type) {
-	case *item:
-		return n.guard != ""
-	case *negGuard:
-		return true
-	case *andN:
-		return slices.ContainsFunc(n.terms, hasGuard)
-	case *orN:
-		return slices.ContainsFunc(n.terms, hasGuard)
-	case *notN:
-		return hasGuard(n.x)
-	}
-	return false
-}
-
-// negate is `not n`. A query predicate is two-valued, so `not` is exact;
-// a function predicate is pushed down (De Morgan holds in Kleene logic)
-// to a guarded negation at the leaf.
+// negate is `not n`, as ir's contract reads Not: the negation of a script
+// predicate (a guarded item: EQL gives it null on a missing field) is
+// Kleene's, so it also requires the field; any other negation is
+// Elasticsearch's must_not, which a Sigma `not` is, since Sigma items are
+// two-valued too.
 func negate(n node) node {
-	if nn, ok := n.(*notN); ok {
-		return nn.x
-	}
-	if !hasGuard(n) {
-		return &notN{x: n}
-	}
 	switch n := n.(type) {
-	case *andN:
-		o := &orN{}
-		for _, x := range n.terms {
-			o.terms = append(o.terms, negate(x))
-		}
-		return o
-	case *orN:
-		a := &andN{}
-		for _, x := range n.terms {
-			a.terms = append(a.terms, negate(x))
-		}
-		return a
+	case *notN:
+		return n.x
 	case *negGuard:
 		return n.it
 	case *item:
-		return &negGuard{it: n}
+		if n.guard != "" {
+			return &negGuard{it: n}
+		}
 	}
 	return &notN{x: n}
 }
