@@ -18,6 +18,7 @@ import (
 	"github.com/eqlx/eqlx/backends/native/gogen"
 	"github.com/eqlx/eqlx/frontend"
 	"github.com/eqlx/eqlx/golden/go/eqlxcorpus"
+	"github.com/eqlx/eqlx/golden/go/eqlxfuncs"
 	"github.com/eqlx/eqlx/golden/go/eqlxrules"
 	"github.com/eqlx/eqlx/internal/goldentest"
 	"github.com/eqlx/eqlx/ir"
@@ -67,6 +68,10 @@ var goGenPackages = []struct {
 }{
 	{"eqlxrules", []string{filepath.Join("..", "rules", "*.toml")}},
 	{"eqlxcorpus", []string{filepath.Join("..", "rules", "*.toml"), filepath.Join("corpus", "rules", "*.toml")}},
+	// Rules written for this test alone: query calls (startsWith and its
+	// kin, cidrMatch), negated, to hold their generated form to the
+	// evaluator's.
+	{"eqlxfuncs", []string{filepath.Join("go", "funcrules", "*.toml")}},
 }
 
 // TestGoGolden regenerates the golden Go packages and compares them with
@@ -166,6 +171,35 @@ var goGenRunners = []goGenRunner{
 			return out, errs
 		},
 	},
+	{
+		name: "eqlxfuncs",
+		files: func() []string {
+			var out []string
+			for _, r := range eqlxfuncs.Rules {
+				out = append(out, r.File)
+			}
+			return out
+		},
+		run: func(lines [][]byte) ([]goGenAlert, []string) {
+			var out []goGenAlert
+			var errs []string
+			add := func(a eqlxfuncs.Alert) {
+				raw := make([][]byte, len(a.Events))
+				for i, e := range a.Events {
+					raw[i] = bytes.Clone(e)
+				}
+				out = append(out, goGenAlert{a.Rule.File, slices.Clone(a.Nums), raw})
+			}
+			m := eqlxfuncs.NewMatcher()
+			for i, l := range lines {
+				if err := m.Match(l, add); err != nil {
+					errs = append(errs, goGenErr(i, err))
+				}
+			}
+			m.Flush(add)
+			return out, errs
+		},
+	},
 }
 
 // goGenErr describes an error of line i (0-based) in a form common to
@@ -173,6 +207,7 @@ var goGenRunners = []goGenRunner{
 func goGenErr(i int, err error) string {
 	var ee *eqlxrules.EventError
 	var ce *eqlxcorpus.EventError
+	var fe *eqlxfuncs.EventError
 	var ne *native.InputError
 	evaluated := false
 	switch {
@@ -180,6 +215,8 @@ func goGenErr(i int, err error) string {
 		evaluated = ee.Evaluated
 	case errors.As(err, &ce):
 		evaluated = ce.Evaluated
+	case errors.As(err, &fe):
+		evaluated = fe.Evaluated
 	case errors.As(err, &ne):
 		evaluated = ne.Evaluated
 	}
@@ -218,6 +255,9 @@ func TestGoCorpusMatchesExpected(t *testing.T) {
 	}
 	lines := goGenLines(t, filepath.Join("corpus", "events.ndjson"))
 	for _, gr := range goGenRunners {
+		if gr.name == "eqlxfuncs" {
+			continue // its rules have no expected matches: only the differential test judges them
+		}
 		t.Run(gr.name, func(t *testing.T) {
 			type hit struct {
 				last int64
@@ -310,6 +350,17 @@ var goGenTricky = []string{
 	// it, so that the line passed as JSON.
 	`{"event":{"category":["process"],"type":["start"],"action":"exec"},"process":{"name":"nc","unused":{\"}}}`,
 	`{"":{\"}}`,
+	// Query calls: addresses and networks, numbers in keyword fields, case.
+	`{"event":{"kind":"event","category":["network"]},"source":{"ip":"10.1.2.3"}}`,
+	`{"event":{"kind":"event","category":["network"]},"source":{"ip":"::ffff:10.0.0.1"}}`,
+	`{"event":{"kind":"event","category":["network"]},"source":{"ip":["8.8.8.8","192.168.1.1"]}}`,
+	`{"event":{"kind":"event","category":["network"]},"source":{"ip":"fe80::1"}}`,
+	`{"event":{"kind":"event","category":["network"]},"source":{"ip":"not an address"}}`,
+	`{"event":{"kind":"event","category":["network"]},"source":{"ip":7}}`,
+	`{"event":{"kind":"event","category":["network"]},"source":{"ip":"192.168.1.2"}}`,
+	`{"event":{"kind":"event","category":["process"],"type":["start"]},"process":{"executable":"/usr/bin/BASH","name":"BASH","args":["-EXEC",7],"command_line":"nc -lvp 1","working_directory":"/tmp/x","parent":{"name":"zsh"}}}`,
+	`{"event":{"kind":"event","category":["process"],"type":["start"]},"process":{"executable":"/usr/bin/python3","name":12,"args":["-e","-l"],"command_line":"NC -Z","parent":{"name":"init"}}}`,
+	`{"event":{"kind":"event","category":["process"],"type":["start"]},"process":{"executable":"/usr/bin/ſh","name":"ſh","args":["-ε"],"command_line":"ｎc -"}}`,
 }
 
 // TestGoAgreesWithNative is the differential test: the generated package

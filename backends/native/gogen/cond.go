@@ -63,6 +63,20 @@ func check(r *ir.Rule) []ir.Finding {
 			if !ir.IsQueryPredicate(e) || x.Op == ir.Eq || x.Op == ir.Ne {
 				add(e.Loc(), "go/script", "%s: comparisons between computed values (script predicates) are not generated; run the rule with `eqlx eval`", ir.PrintExpr(e))
 			}
+		case *ir.Call:
+			// startsWith(f, "x") and its kin are queries in Elasticsearch,
+			// two-valued as the generated conditions are (ir.IsQueryCall).
+			if !ir.IsQueryCall(e) {
+				add(e.Loc(), "go/script", "%s: function calls and arithmetic used as conditions (script predicates) are not generated; run the rule with `eqlx eval`", ir.PrintExpr(e))
+				return
+			}
+			if x.Name == "cidrmatch" {
+				for _, a := range x.Args[1:] {
+					if _, err := cidrPrefix(a.(*ir.Literal).Value.Str); err != nil {
+						add(a.Loc(), "go/cidr", "invalid CIDR %s: %v", ir.Quote(a.(*ir.Literal).Value.Str), err)
+					}
+				}
+			}
 		default:
 			add(e.Loc(), "go/script", "%s: function calls and arithmetic used as conditions (script predicates) are not generated; run the rule with `eqlx eval`", ir.PrintExpr(e))
 		}
@@ -238,6 +252,8 @@ func (g *gen) leaf(e ir.Expr) string {
 		body = fmt.Sprintf("return len(ev.slots[%d]) == 0\n", g.slots[x.X.(*ir.Field).Path])
 	case *ir.Compare:
 		body = g.compareBody(x)
+	case *ir.Call:
+		body = g.callBody(x)
 	}
 	name, ok := g.leafByID[body]
 	if !ok {
@@ -573,6 +589,67 @@ func (g *gen) inBody(f *ir.Field, x *ir.In) string {
 	}
 	b.WriteString("}\n}\nreturn false\n")
 	return b.String()
+}
+
+// callBody tests a query call (ir.IsQueryCall) as the evaluator computes
+// the function: over each value of the field, true when one makes it
+// true; a number in a keyword field stands for its text. On an absent
+// field it is false, which is what the call means under not (must_not).
+func (g *gen) callBody(x *ir.Call) string {
+	f := x.Args[0].(*ir.Field)
+	s := g.slots[f.Path]
+	if x.Name == "cidrmatch" {
+		g.imports["net/netip"] = true
+		var tests []string
+		for _, a := range x.Args[1:] {
+			p, _ := cidrPrefix(a.(*ir.Literal).Value.Str) // checked by check
+			name := g.declVar("prefix", fmt.Sprintf("= netip.MustParsePrefix(%s)", strconv.Quote(p.String())))
+			tests = append(tests, name+".Contains(a)")
+		}
+		// An ip field's values are strings; only an address is in a network.
+		return fmt.Sprintf("for _, v := range ev.slots[%d] {\nif v.k != kStr {\ncontinue\n}\nif a, ok := parseIP(v.s); ok && (%s) {\nreturn true\n}\n}\nreturn false\n",
+			s, strings.Join(tests, " || "))
+	}
+	kinds := "v.k == kStr"
+	if typeOf(f.Path) == ftString {
+		kinds = "(v.k == kStr || v.k == kInt || v.k == kFloat)"
+	}
+	lit := x.Args[1].(*ir.Literal).Value.Str
+	subject := "v.s"
+	if x.CaseInsensitive {
+		lit, subject = foldString(lit), "ev.folded(v.s)"
+	}
+	g.imports["strings"] = true
+	var test string
+	switch x.Name {
+	case "startswith":
+		test = fmt.Sprintf("strings.HasPrefix(%s, %s)", subject, strconv.Quote(lit))
+	case "endswith":
+		test = fmt.Sprintf("strings.HasSuffix(%s, %s)", subject, strconv.Quote(lit))
+	default: // stringcontains, false for "" as in Elasticsearch
+		if lit == "" {
+			return "return false\n"
+		}
+		test = fmt.Sprintf("strings.Contains(%s, %s)", subject, strconv.Quote(lit))
+	}
+	return fmt.Sprintf("for _, v := range ev.slots[%d] {\nif %s && %s {\nreturn true\n}\n}\nreturn false\n", s, kinds, test)
+}
+
+// cidrPrefix reads a cidrMatch network as the evaluator does: a bare
+// address is a network of that one address; the result is masked.
+func cidrPrefix(s string) (netip.Prefix, error) {
+	if !strings.Contains(s, "/") {
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return netip.Prefix{}, err
+		}
+		return netip.PrefixFrom(a, a.BitLen()), nil
+	}
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return p.Masked(), nil
 }
 
 // addrVar declares a package-level address constant and returns its name.

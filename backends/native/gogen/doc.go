@@ -42,13 +42,17 @@
 // numeric fields read numeric strings, ip fields compare addresses, date
 // fields instants); `:`, `in~`, `like~` and `regex~` fold case with
 // Unicode simple folding; wildcards are linear-time; regexes are Lucene
-// translated to RE2 and anchored. Because every generated predicate is on a
-// plain field, conditions are two-valued and compile to Go's && || !, with
-// the terms of each and/or ordered cheapest first, as the evaluator does.
+// translated to RE2 and anchored. startsWith, endsWith and stringContains
+// of a field and a string, and cidrMatch of a field and networks, are
+// queries in Elasticsearch (ir.IsQueryCall) and are generated as
+// predicates too: false on an absent field, which is what `not` of them
+// needs (must_not). Because every generated predicate is on a plain field,
+// conditions are two-valued and compile to Go's && || !, with the terms of
+// each and/or ordered cheapest first, as the evaluator does.
 //
 // What is not generated is reported, never dropped: a rule whose condition
-// uses a function call or arithmetic (a three-valued script predicate), a
-// null constant as a condition, a computed join key, or a regex RE2 cannot
-// express is Unsupported in the Report, with the reason and position, and
-// listed as such in the package doc.
+// uses any other function call or arithmetic (a three-valued script
+// predicate), a null constant as a condition, a computed join key, or a
+// regex RE2 cannot express is Unsupported in the Report, with the reason
+// and position, and listed as such in the package doc.
 package gogen

@@ -87,7 +87,9 @@ func TestHostileValuesStayInsideTheirLiterals(t *testing.T) {
 // keys and untranslatable regexes make a rule Unsupported with a reason;
 // the other rules are still generated, and the doc names the skipped one.
 func TestUnsupportedRulesAreReportedNotDropped(t *testing.T) {
-	call := &ir.Call{Name: "startswith", Args: []ir.Expr{field("process.name"), &ir.Literal{Value: str("x")}}}
+	// A script: startsWith of a computed value (of a field, it is a
+	// prefix query, and generated).
+	call := &ir.Call{Name: "startswith", Args: []ir.Expr{&ir.Call{Name: "string", Args: []ir.Expr{field("process.name")}}, &ir.Literal{Value: str("x")}}}
 	rules := []*ir.Rule{
 		eventRule("a.toml", "ok", &ir.In{X: field("process.name"), Values: []ir.Value{str("nc")}}),
 		eventRule("b.toml", "script", call),
