@@ -266,7 +266,10 @@
 //     pattern is the literal with `*` around it, unescaped: a `*`, `?` or
 //     `\` inside the literal acts as Lucene wildcard syntax there. eqlx
 //     evaluates the functions as documented (a literal suffix or
-//     substring); no corpus rule passes such a literal.
+//     substring); no corpus rule passes such a literal. Likewise
+//     cidrMatch of a field that is not ip-typed is a terms query on the
+//     network strings themselves; eqlx tests the address in the networks
+//     whatever the field's type (the corpus uses it on ip fields only).
 //   - The Not rule (Kleene inside a script, must_not elsewhere) follows
 //     Elasticsearch's translator (QL's ExpressionTranslators.Nots and EQL's
 //     QueryTranslator) on the normalised IR. Elasticsearch applies it after
