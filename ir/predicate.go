@@ -1,5 +1,10 @@
 package ir
 
+import (
+	"net/netip"
+	"strings"
+)
+
 // IsQueryPredicate reports whether e is a query predicate in the sense of
 // the contract (package doc, "Two kinds of predicate"): an In, Match or
 // IsNull whose subject is a plain *Field, or a Compare between a plain
@@ -79,4 +84,22 @@ func IsScript(e Expr) bool {
 		return IsScript(x.X)
 	}
 	return !IsQueryPredicate(e) && !IsQueryCall(e)
+}
+
+// ParseCIDR reads a cidrMatch network, masked. Elasticsearch also accepts
+// a bare address there and treats it as a network of that one address
+// (/32, /128).
+func ParseCIDR(s string) (netip.Prefix, error) {
+	if !strings.Contains(s, "/") {
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return netip.Prefix{}, err
+		}
+		return netip.PrefixFrom(a, a.BitLen()), nil
+	}
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return p.Masked(), nil
 }

@@ -630,12 +630,12 @@ func (c *compiler) call(sc *scriptScope, x *ir.Call) valFn {
 				c.diags.Errorf(a.Loc(), "native/cidr", "cidrMatch takes constant CIDR strings")
 				return bad
 			}
-			p, err := parsePrefix(l.Value.Str)
+			p, err := ir.ParseCIDR(l.Value.Str)
 			if err != nil {
 				c.diags.Errorf(a.Loc(), "native/cidr", "invalid CIDR %s: %v", ir.Quote(l.Value.Str), err)
 				return bad
 			}
-			prefixes = append(prefixes, p.Masked())
+			prefixes = append(prefixes, p)
 		}
 		return func(b *binding) sval {
 			v := args[0](b)
@@ -751,17 +751,4 @@ func valString(v sval) string {
 		return s
 	}
 	return ""
-}
-
-// parsePrefix reads a cidrMatch argument. Elasticsearch also accepts a bare
-// address there and treats it as a network of that one address (/32, /128).
-func parsePrefix(s string) (netip.Prefix, error) {
-	if !strings.Contains(s, "/") {
-		a, err := netip.ParseAddr(s)
-		if err != nil {
-			return netip.Prefix{}, err
-		}
-		return netip.PrefixFrom(a, a.BitLen()), nil
-	}
-	return netip.ParsePrefix(s)
 }

@@ -72,7 +72,7 @@ func check(r *ir.Rule) []ir.Finding {
 			}
 			if x.Name == "cidrmatch" {
 				for _, a := range x.Args[1:] {
-					if _, err := cidrPrefix(a.(*ir.Literal).Value.Str); err != nil {
+					if _, err := ir.ParseCIDR(a.(*ir.Literal).Value.Str); err != nil {
 						add(a.Loc(), "go/cidr", "invalid CIDR %s: %v", ir.Quote(a.(*ir.Literal).Value.Str), err)
 					}
 				}
@@ -602,7 +602,7 @@ func (g *gen) callBody(x *ir.Call) string {
 		g.imports["net/netip"] = true
 		var tests []string
 		for _, a := range x.Args[1:] {
-			p, _ := cidrPrefix(a.(*ir.Literal).Value.Str) // checked by check
+			p, _ := ir.ParseCIDR(a.(*ir.Literal).Value.Str) // checked by check
 			name := g.declVar("prefix", fmt.Sprintf("= netip.MustParsePrefix(%s)", strconv.Quote(p.String())))
 			tests = append(tests, name+".Contains(a)")
 		}
@@ -633,23 +633,6 @@ func (g *gen) callBody(x *ir.Call) string {
 		test = fmt.Sprintf("strings.Contains(%s, %s)", subject, strconv.Quote(lit))
 	}
 	return fmt.Sprintf("for _, v := range ev.slots[%d] {\nif %s && %s {\nreturn true\n}\n}\nreturn false\n", s, kinds, test)
-}
-
-// cidrPrefix reads a cidrMatch network as the evaluator does: a bare
-// address is a network of that one address; the result is masked.
-func cidrPrefix(s string) (netip.Prefix, error) {
-	if !strings.Contains(s, "/") {
-		a, err := netip.ParseAddr(s)
-		if err != nil {
-			return netip.Prefix{}, err
-		}
-		return netip.PrefixFrom(a, a.BitLen()), nil
-	}
-	p, err := netip.ParsePrefix(s)
-	if err != nil {
-		return netip.Prefix{}, err
-	}
-	return p.Masked(), nil
 }
 
 // addrVar declares a package-level address constant and returns its name.
