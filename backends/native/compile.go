@@ -1100,6 +1100,18 @@ type reqKey struct {
 // they must hold (folded where the key says so).
 type requirement map[reqKey]map[string]struct{}
 
+// add puts o's values into r.
+func (r requirement) add(o requirement) {
+	for k, vs := range o {
+		if r[k] == nil {
+			r[k] = map[string]struct{}{}
+		}
+		for v := range vs {
+			r[k][v] = struct{}{}
+		}
+	}
+}
+
 // ruleIndexes builds indexes on the fields, or groups of fields tested
 // in one `or` (process.name or process.args), that discriminate best
 // between the queries they gate (event rules, then the stages of
@@ -1144,6 +1156,7 @@ func (c *compiler) ruleIndexes(qs []*ir.EventQuery) []ruleIndex {
 	type cand struct {
 		key   string
 		paths []string
+		reqs  []requirement // per query: what it requires of paths, or nil
 		score float64
 	}
 	var cands []cand
@@ -1157,22 +1170,11 @@ func (c *compiler) ruleIndexes(qs []*ir.EventQuery) []ruleIndex {
 		if !indexable {
 			continue
 		}
-		var reqs []requirement
-		vals := map[reqKey]map[string]struct{}{}
-		for _, cond := range conds {
-			req := required(cond, paths)
-			if req == nil {
-				continue
-			}
-			reqs = append(reqs, req)
-			for k, vs := range req {
-				if vals[k] == nil {
-					vals[k] = map[string]struct{}{}
-				}
-				for v := range vs {
-					vals[k][v] = struct{}{}
-				}
-			}
+		reqs := make([]requirement, len(conds))
+		vals := requirement{}
+		for i, cond := range conds {
+			reqs[i] = required(cond, paths)
+			vals.add(reqs[i])
 		}
 		// The queries an event skips, were each field's value any of
 		// those listed for it with equal odds: a rule that lets through
@@ -1182,6 +1184,9 @@ func (c *compiler) ruleIndexes(qs []*ir.EventQuery) []ruleIndex {
 		// an array field such as process.args.
 		score := 0.0
 		for _, req := range reqs {
+			if req == nil {
+				continue
+			}
 			pass := 0.0
 			for k, vs := range req {
 				pass += float64(len(vs)) / float64(len(vals[k]))
@@ -1195,7 +1200,7 @@ func (c *compiler) ruleIndexes(qs []*ir.EventQuery) []ruleIndex {
 			}
 		}
 		if score >= minIndexScore {
-			cands = append(cands, cand{key, paths, score})
+			cands = append(cands, cand{key, paths, reqs, score})
 		}
 	}
 	sort.Slice(cands, func(a, b int) bool {
@@ -1219,8 +1224,7 @@ func (c *compiler) ruleIndexes(qs []*ir.EventQuery) []ruleIndex {
 		}
 		ix := ruleIndex{open: make([]uint64, words)}
 		parts := map[reqKey]int{}
-		for i, cond := range conds {
-			req := required(cond, cd.paths)
+		for i, req := range cd.reqs {
 			if req == nil {
 				ix.open[i>>6] |= 1 << (i & 63)
 				continue
@@ -1343,14 +1347,7 @@ func required(e ir.Expr, paths []string) requirement {
 			if sub == nil {
 				return nil
 			}
-			for k, vs := range sub {
-				if out[k] == nil {
-					out[k] = map[string]struct{}{}
-				}
-				for v := range vs {
-					out[k][v] = struct{}{}
-				}
-			}
+			out.add(sub)
 		}
 		return out
 	}
@@ -1383,20 +1380,20 @@ func (p *Program) candidates(ev *event) []uint64 {
 				}
 			}
 		}
-		any := uint64(0)
+		left := uint64(0)
 		if k == 0 {
 			cand = append(cand, scratch...)
 			for _, m := range cand {
-				any |= m
+				left |= m
 			}
 		} else {
 			for w := range cand {
 				cand[w] &= scratch[w]
-				any |= cand[w]
+				left |= cand[w]
 			}
 		}
 		ev.candIx = scratch
-		if any == 0 {
+		if left == 0 {
 			break // no rule left: the other indexes cannot add one
 		}
 	}
