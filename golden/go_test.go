@@ -112,6 +112,34 @@ type goGenRunner struct {
 	run   func(lines [][]byte) ([]goGenAlert, []string)
 }
 
+// goGenMatcher is what every generated package's Matcher offers.
+type goGenMatcher[A any] interface {
+	Match(event []byte, fn func(A)) error
+	Flush(fn func(A))
+}
+
+// goGenRun runs a generated package's matcher over lines; conv reads an
+// alert of that package into the common form.
+func goGenRun[A any](lines [][]byte, m goGenMatcher[A], conv func(A) (file string, nums []int64, events [][]byte)) ([]goGenAlert, []string) {
+	var out []goGenAlert
+	var errs []string
+	add := func(a A) {
+		file, nums, events := conv(a)
+		raw := make([][]byte, len(events))
+		for i, e := range events {
+			raw[i] = bytes.Clone(e)
+		}
+		out = append(out, goGenAlert{file, slices.Clone(nums), raw})
+	}
+	for i, l := range lines {
+		if err := m.Match(l, add); err != nil {
+			errs = append(errs, goGenErr(i, err))
+		}
+	}
+	m.Flush(add)
+	return out, errs
+}
+
 var goGenRunners = []goGenRunner{
 	{
 		name: "eqlxrules",
@@ -123,23 +151,7 @@ var goGenRunners = []goGenRunner{
 			return out
 		},
 		run: func(lines [][]byte) ([]goGenAlert, []string) {
-			var out []goGenAlert
-			var errs []string
-			add := func(a eqlxrules.Alert) {
-				raw := make([][]byte, len(a.Events))
-				for i, e := range a.Events {
-					raw[i] = bytes.Clone(e)
-				}
-				out = append(out, goGenAlert{a.Rule.File, slices.Clone(a.Nums), raw})
-			}
-			m := eqlxrules.NewMatcher()
-			for i, l := range lines {
-				if err := m.Match(l, add); err != nil {
-					errs = append(errs, goGenErr(i, err))
-				}
-			}
-			m.Flush(add)
-			return out, errs
+			return goGenRun(lines, eqlxrules.NewMatcher(), func(a eqlxrules.Alert) (string, []int64, [][]byte) { return a.Rule.File, a.Nums, a.Events })
 		},
 	},
 	{
@@ -152,23 +164,7 @@ var goGenRunners = []goGenRunner{
 			return out
 		},
 		run: func(lines [][]byte) ([]goGenAlert, []string) {
-			var out []goGenAlert
-			var errs []string
-			add := func(a eqlxcorpus.Alert) {
-				raw := make([][]byte, len(a.Events))
-				for i, e := range a.Events {
-					raw[i] = bytes.Clone(e)
-				}
-				out = append(out, goGenAlert{a.Rule.File, slices.Clone(a.Nums), raw})
-			}
-			m := eqlxcorpus.NewMatcher()
-			for i, l := range lines {
-				if err := m.Match(l, add); err != nil {
-					errs = append(errs, goGenErr(i, err))
-				}
-			}
-			m.Flush(add)
-			return out, errs
+			return goGenRun(lines, eqlxcorpus.NewMatcher(), func(a eqlxcorpus.Alert) (string, []int64, [][]byte) { return a.Rule.File, a.Nums, a.Events })
 		},
 	},
 	{
@@ -181,23 +177,7 @@ var goGenRunners = []goGenRunner{
 			return out
 		},
 		run: func(lines [][]byte) ([]goGenAlert, []string) {
-			var out []goGenAlert
-			var errs []string
-			add := func(a eqlxfuncs.Alert) {
-				raw := make([][]byte, len(a.Events))
-				for i, e := range a.Events {
-					raw[i] = bytes.Clone(e)
-				}
-				out = append(out, goGenAlert{a.Rule.File, slices.Clone(a.Nums), raw})
-			}
-			m := eqlxfuncs.NewMatcher()
-			for i, l := range lines {
-				if err := m.Match(l, add); err != nil {
-					errs = append(errs, goGenErr(i, err))
-				}
-			}
-			m.Flush(add)
-			return out, errs
+			return goGenRun(lines, eqlxfuncs.NewMatcher(), func(a eqlxfuncs.Alert) (string, []int64, [][]byte) { return a.Rule.File, a.Nums, a.Events })
 		},
 	},
 }
