@@ -59,8 +59,12 @@ type batch struct {
 // Eval evaluates the inputs, in order, as one stream: emit is called from a
 // single goroutine, for each event in input order with the event queries'
 // matches first (in rule order), then what the sequences and samples
-// emitted on that event, and at the end what Flush emits. Match slices are
-// valid only during the call. It returns the engine statistics.
+// emitted on that event, and at the end what Flush emits. An error from
+// Bad ends the stream with that line, as Engine.Run does: nothing after it
+// is emitted or counted, and Flush is not run; so does a read error, after
+// the lines read before it.
+// Match slices are valid only during the call. It returns the engine
+// statistics.
 func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats, error) {
 	workers := opt.Workers
 	if workers <= 0 {
@@ -156,11 +160,9 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 
 	// Workers: decode and run the event queries.
 	var wg sync.WaitGroup
-	engines := make([]*Engine, workers)
-	for w := range workers {
+	for range workers {
 		eng := p.NewEngine()
 		eng.mode = modeEvents
-		engines[w] = eng
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -181,12 +183,18 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 	var one [1][]byte
 	var oneNum [1]int64
 	var err error
+	// The workers run ahead of the serial stage, so the counts are taken
+	// here: when Bad stops the stream, the lines after the bad one were
+	// never part of it.
+	var events, bad int64
 	for b := range ordered {
 		<-b.done
 		if err == nil {
 			h, bd := 0, 0
 			for i, l := range b.lines {
+				events++
 				for ; bd < len(b.bad) && int(b.bad[bd].line) == i; bd++ {
+					bad++
 					if opt.Bad != nil && err == nil {
 						ie := b.bad[bd].err
 						err = opt.Bad(b.input, b.lineNos[i], &ie)
@@ -199,6 +207,12 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 				if stateful {
 					serial.num = b.firstNum + int64(i)
 					_ = serial.Process(l, emit)
+				}
+				if err != nil {
+					// As Engine.Run: the line that stopped the stream is its
+					// last (with its matches when it was evaluated despite a
+					// wrong-typed field); nothing after it.
+					break
 				}
 			}
 			if opt.Progress != nil {
@@ -214,12 +228,13 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 	if err == nil && readErr != nil {
 		err = readErr
 	}
-	serial.Flush(emit)
-	st := serial.Stats()
-	st.Events, st.BadEvents = 0, 0
-	for _, w := range engines {
-		st.Events += w.stats.Events
-		st.BadEvents += w.stats.BadEvents
+	if err == nil {
+		// Only a stream that ended has trailing alerts: a stopped one
+		// would close the windows of missing events and emit `| tail`
+		// alerts on a prefix of the input, as if that were all of it.
+		serial.Flush(emit)
 	}
+	st := serial.Stats()
+	st.Events, st.BadEvents = events, bad
 	return st, err
 }

@@ -1,6 +1,7 @@
 package native
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -73,5 +74,60 @@ func TestEvalIsDeterministicAcrossWorkers(t *testing.T) {
 	}
 	if st1.Events != eng.Stats().Events || st1.BadEvents != 60 {
 		t.Errorf("events %d/%d, bad %d", st1.Events, eng.Stats().Events, st1.BadEvents)
+	}
+}
+
+// TestEvalStopsAtBadLine: when Bad returns an error, the stream ends with
+// that line, as Engine.Run ends it, however far the workers have read
+// ahead: no match and no count from the lines after it, and no Flush (a
+// `| tail` rule's alerts and a trailing missing stage's window would
+// otherwise come out of a prefix of the input as if it were all of it).
+func TestEvalStopsAtBadLine(t *testing.T) {
+	tail := evq("process", in("name", "a"))
+	tail.Pipes = []ir.Pipe{{Kind: ir.PipeTail, N: 1}}
+	// The third rule only makes k a referenced field, so that an object in
+	// k is a wrong-typed field.
+	prog, diags := Compile([]*ir.Rule{rule("a", named("a")), rule("tail", tail), rule("k", evq("process", in("k", "z")))}, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	stop := errors.New("stop")
+	for _, c := range []struct {
+		name    string
+		before  int // events named "a" before the bad line, and as many after
+		badLine string
+		// whether the bad line is itself evaluated (a wrong-typed field)
+		// and so matches, as it would through Engine.Run
+		evaluated bool
+	}{
+		{"not JSON, first batch", 3, "not json", false},
+		{"not JSON, workers far ahead", 20_000, "not json", false},
+		{"a wrong-typed field, evaluated", 3, `{"event":{"category":["process"]},"name":"a","k":{"x":1}}`, true},
+	} {
+		for _, workers := range []int{1, 3} {
+			t.Run(fmt.Sprintf("%s/workers=%d", c.name, workers), func(t *testing.T) {
+				line := tev("1", 0, "a", "") + "\n"
+				input := strings.Repeat(line, c.before) + c.badLine + "\n" + strings.Repeat(line, c.before)
+				var matches, bads int
+				st, err := prog.Eval([]Input{{Name: "in", R: strings.NewReader(input)}}, EvalOptions{Workers: workers,
+					Bad: func(string, int64, *InputError) error { bads++; return stop }},
+					func(m Match) {
+						if m.Rule != 0 {
+							t.Errorf("rule %d matched: the tail pipe emits only at Flush", m.Rule)
+						}
+						matches++
+					})
+				want := c.before
+				if c.evaluated {
+					want++
+				}
+				if !errors.Is(err, stop) || bads != 1 || matches != want {
+					t.Fatalf("err %v, %d bad lines, %d matches; want stop, 1, %d", err, bads, matches, want)
+				}
+				if st.Events != int64(c.before+1) || st.BadEvents != 1 || st.Matches[0] != int64(want) {
+					t.Errorf("stats: %d events, %d bad, %d matches; want %d, 1, %d", st.Events, st.BadEvents, st.Matches[0], c.before+1, want)
+				}
+			})
+		}
 	}
 }

@@ -46,8 +46,8 @@ stdin.
 
 A line that is not JSON, or a referenced field of the wrong type, is
 reported on stderr with its line number and counted; evaluation goes on
-(--strict stops at the first one, exit 1). The output does not depend on
---workers.
+(--strict stops at the first one, exit 1: the input ends with that line).
+The output does not depend on --workers.
 
 Examples:
   eqlx eval --rules rules/ events.ndjson

@@ -83,6 +83,24 @@ func TestEvalBadInput(t *testing.T) {
 	}
 }
 
+// TestEvalStrictEndsTheStream: with --strict, nothing after the bad line
+// is evaluated, reported or counted, although the workers read ahead.
+func TestEvalStrictEndsTheStream(t *testing.T) {
+	nc := `{"event":{"category":["process"],"type":["start"],"action":"exec"},"host":{"os":{"type":"linux"}},` +
+		`"process":{"name":"nc","args":["nc","-lvp","4444"],"interactive":true,"entry_leader":{"entry_meta":{"type":"container"}}},"container":{"id":"c1"}}`
+	_, one, _ := eqlx(t, nc+"\n", "eval", "--rules", rulesDir, "-")
+	if strings.Count(one, "\n") == 0 {
+		t.Fatal("the event matches no shipped rule: the test would prove nothing")
+	}
+	for _, workers := range []string{"1", "2"} {
+		code, stdout, stderr := eqlx(t, nc+"\nnot json\n"+nc+"\n", "eval", "--rules", rulesDir, "--strict", "--workers", workers, "-")
+		if code != exitFailed || stdout != one || !strings.Contains(stderr, "eqlx eval: 2 events, 1 bad,") {
+			t.Errorf("--workers %s: exit %d, %d alerts (want %d, those of the first event), stderr:\n%s",
+				workers, code, strings.Count(stdout, "\n"), strings.Count(one, "\n"), stderr)
+		}
+	}
+}
+
 // TestGenEventsFeedsEval: gen events writes events eval reads without a bad
 // line, and the same seed gives the same bytes.
 func TestGenEventsFeedsEval(t *testing.T) {
