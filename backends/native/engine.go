@@ -241,8 +241,14 @@ func (e *Engine) Flush(emit func(Match)) {
 	}
 }
 
-// maxLine bounds one event line; a longer line is reported and skipped.
+// maxLine bounds one event line, its newline not counted: a longer line is
+// reported and skipped, and never held whole in memory.
 const maxLine = 16 << 20
+
+// lineTooLong is the error of event num, a line longer than maxLine.
+func lineTooLong(num int64) *InputError {
+	return &InputError{Num: num, Msg: fmt.Sprintf("line longer than %d bytes", maxLine)}
+}
 
 // Run reads NDJSON events from r (gzip-compressed or not: detected by its
 // magic bytes), calls emit for each match and bad for each bad line (line
@@ -263,13 +269,16 @@ func (e *Engine) Run(r io.Reader, emit func(Match), bad func(line int64, err *In
 			long = append(long[:0], b...)
 			for err == bufio.ErrBufferFull {
 				b, err = br.ReadSlice('\n')
-				if len(long)+len(b) <= maxLine {
+				if len(long)+len(b) <= maxLine+1 { // its newline not counted
 					long = append(long, b...)
 				} else {
 					tooLong = true
 				}
 			}
 			b = long
+			if len(bytes.TrimSuffix(b, []byte{'\n'})) > maxLine {
+				tooLong = true
+			}
 		}
 		if len(b) > 0 {
 			line++
@@ -277,10 +286,10 @@ func (e *Engine) Run(r io.Reader, emit func(Match), bad func(line int64, err *In
 			if len(bytes.TrimSpace(text)) > 0 {
 				var perr error
 				if tooLong {
+					perr = lineTooLong(e.num)
 					e.num++
 					e.stats.Events++
 					e.stats.BadEvents++
-					perr = &InputError{Num: e.num - 1, Msg: fmt.Sprintf("line longer than %d bytes", maxLine)}
 				} else {
 					perr = e.Process(text, emit)
 				}

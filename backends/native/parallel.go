@@ -29,6 +29,19 @@ type EvalOptions struct {
 	Progress func(input string, read int64)
 }
 
+// grow returns b with room for at least a batch more, doubling its
+// capacity so that a long line is copied a few times, not once per batch,
+// but never past what the longest line read (maxLine) needs.
+func grow(b []byte) []byte {
+	n := max(2*cap(b), len(b)+batchSize)
+	if limit := maxLine + 2*batchSize; n > limit {
+		n = max(limit, len(b)+batchSize)
+	}
+	nb := make([]byte, len(b), n)
+	copy(nb, b)
+	return nb
+}
+
 // batchSize is how many bytes of lines a worker takes at a time: large
 // enough to amortise channel hand-offs, small enough to bound memory
 // (about 2 × Workers + 2 batches are alive at once).
@@ -45,8 +58,11 @@ type badLine struct {
 }
 
 type batch struct {
-	input    string
-	data     []byte
+	input string
+	data  []byte
+	// lines are the batch's events, without their newlines; a nil one is
+	// a line longer than maxLine, which is reported and not read (blank
+	// lines are dropped, so no event is nil).
 	lines    [][]byte
 	lineNos  []int64
 	firstNum int64
@@ -100,6 +116,10 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 			var carry []byte
 			var lineNo, read int64
 			eof := false
+			// skipping: the line being read is longer than maxLine; its
+			// bytes are dropped up to its newline, and it becomes a nil
+			// line of the batch where it ends.
+			skipping := false
 			for !eof {
 				var b *batch
 				select {
@@ -110,28 +130,56 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 				b.input, b.firstNum = in.Name, num
 				b.data = append(b.data[:0], carry...)
 				b.lines, b.lineNos, b.hits, b.bad = b.lines[:0], b.lineNos[:0], b.hits[:0], b.bad[:0]
-				for need := len(b.data) + batchSize; len(b.data) < need && !eof; {
-					if cap(b.data)-len(b.data) < 64<<10 {
-						b.data = append(b.data, make([]byte, batchSize)...)[:len(b.data)]
+				// Fill the batch; a line longer than it is read on into the
+				// same batch, up to maxLine, then dropped as it comes.
+				// scanned: b.data[:scanned] holds no newline (carry holds none).
+				for need, scanned := len(b.data)+batchSize, len(b.data); ; {
+					for len(b.data) < need && !eof {
+						if cap(b.data)-len(b.data) < 64<<10 {
+							b.data = grow(b.data)
+						}
+						n, err := rd.Read(b.data[len(b.data):cap(b.data)])
+						b.data = b.data[:len(b.data)+n]
+						read += int64(n)
+						if err == io.EOF {
+							eof = true
+						} else if err != nil {
+							readErr = fmt.Errorf("%s: %w", in.Name, err)
+							return
+						}
 					}
-					n, err := rd.Read(b.data[len(b.data):cap(b.data)])
-					b.data = b.data[:len(b.data)+n]
-					read += int64(n)
-					if err == io.EOF {
-						eof = true
-					} else if err != nil {
-						readErr = fmt.Errorf("%s: %w", in.Name, err)
-						return
+					if skipping {
+						i := bytes.IndexByte(b.data, '\n')
+						if i < 0 && !eof {
+							b.data, need = b.data[:0], batchSize
+							continue
+						}
+						skipping = false
+						lineNo++
+						b.lines = append(b.lines, nil)
+						b.lineNos = append(b.lineNos, lineNo)
+						num++
+						if i < 0 { // it ended the input
+							b.data = b.data[:0]
+						} else {
+							b.data = b.data[:copy(b.data, b.data[i+1:])]
+						}
+						scanned = 0
 					}
+					if eof || bytes.IndexByte(b.data[scanned:], '\n') >= 0 {
+						break
+					}
+					scanned = len(b.data)
+					if len(b.data) > maxLine {
+						skipping = true
+						b.data, need, scanned = b.data[:0], batchSize, 0
+						continue
+					}
+					need = len(b.data) + batchSize
 				}
 				cut := len(b.data)
 				if !eof {
 					cut = bytes.LastIndexByte(b.data, '\n') + 1
-					if cut == 0 { // one line longer than the batch: read on
-						carry = append(carry[:0], b.data...)
-						free <- b
-						continue
-					}
 				}
 				carry = append(carry[:0], b.data[cut:]...)
 				for rest := b.data[:cut]; len(rest) > 0; {
@@ -143,6 +191,12 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 						l, rest = rest[:i], rest[i+1:]
 					}
 					lineNo++
+					if len(l) > maxLine {
+						b.lines = append(b.lines, nil)
+						b.lineNos = append(b.lineNos, lineNo)
+						num++
+						continue
+					}
 					l = bytes.TrimRight(l, "\r")
 					if len(bytes.TrimSpace(l)) == 0 {
 						continue
@@ -169,6 +223,11 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 			for b := range work {
 				eng.num = b.firstNum
 				for i, l := range b.lines {
+					if l == nil {
+						b.bad = append(b.bad, badLine{int32(i), *lineTooLong(eng.num)})
+						eng.num++
+						continue
+					}
 					err := eng.Process(l, func(m Match) { b.hits = append(b.hits, hit{int32(i), int32(m.Rule)}) })
 					if ie, ok := err.(*InputError); ok {
 						b.bad = append(b.bad, badLine{int32(i), *ie})
@@ -204,7 +263,7 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 					one[0], oneNum[0] = l, b.firstNum+int64(i)
 					serial.emitMatch(Match{Rule: int(b.hits[h].rule), Events: one[:], Nums: oneNum[:]}, false, emit)
 				}
-				if stateful {
+				if stateful && l != nil {
 					serial.num = b.firstNum + int64(i)
 					_ = serial.Process(l, emit)
 				}

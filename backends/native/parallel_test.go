@@ -1,11 +1,14 @@
 package native
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -128,6 +131,101 @@ func TestEvalStopsAtBadLine(t *testing.T) {
 					t.Errorf("stats: %d events, %d bad, %d matches; want %d, 1, %d", st.Events, st.BadEvents, st.Matches[0], c.before+1, want)
 				}
 			})
+		}
+	}
+}
+
+// longLine is an io.Reader of before, then a JSON line of n bytes (its
+// newline not counted) made on the fly, then after: a test of lines
+// longer than maxLine need not hold them.
+type longLine struct {
+	before, after string
+	n, off        int
+}
+
+func (r *longLine) Read(p []byte) (int, error) {
+	head := `{"a":"`
+	total := len(r.before) + r.n + 1 + len(r.after)
+	if r.off >= total {
+		return 0, io.EOF
+	}
+	k := 0
+	for ; k < len(p) && r.off < total; k, r.off = k+1, r.off+1 {
+		switch i := r.off - len(r.before); {
+		case i < 0:
+			p[k] = r.before[r.off]
+		case i < len(head):
+			p[k] = head[i]
+		case i < r.n-2:
+			// The bulk of the line, many bytes at a time.
+			m := copy(p[k:], xs[:min(len(xs), r.n-2-i)])
+			k, r.off = k+m-1, r.off+m-1
+		case i < r.n:
+			p[k] = `"}`[i-(r.n-2)]
+		case i == r.n:
+			p[k] = '\n'
+		default:
+			p[k] = r.after[i-r.n-1]
+		}
+	}
+	return k, nil
+}
+
+var xs = bytes.Repeat([]byte("x"), 64<<10)
+
+// TestEvalSkipsLongLines: a line longer than maxLine is reported and
+// skipped by Eval as by Engine.Run, at the same line, and Eval does not
+// hold it: reading it allocates a bounded amount (about 3 x maxLine, for
+// the buffer that grows to maxLine), the same for 32 MiB as for 512 MiB.
+func TestEvalSkipsLongLines(t *testing.T) {
+	prog, diags := Compile([]*ir.Rule{rule("a", named("a"))}, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	a := tev("1", 0, "a", "")
+	for _, c := range []struct {
+		name          string
+		before, after string
+		n             int
+		bad           bool
+	}{
+		{"just too long", a + "\n" + a + "\n", a + "\n", maxLine + 1, true},
+		{"as long as allowed", a + "\n", a + "\n", maxLine, false},
+		{"far too long, then blank lines", a + "\n", "\n\n" + a + "\n" + a, 32 * maxLine, true},
+		{"too long, at the end", a + "\n", "", 2*maxLine + 5, true},
+	} {
+		input := func() io.Reader { return &longLine{before: c.before, after: c.after, n: c.n} }
+		eng := prog.NewEngine()
+		var runOut, runBad []string
+		err := eng.Run(input(), func(m Match) { runOut = append(runOut, fmt.Sprint(m.Nums)) }, func(line int64, e *InputError) error {
+			runBad = append(runBad, fmt.Sprintf("%d: %v", line, e))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (len(runBad) == 1) != c.bad || c.bad && !strings.Contains(runBad[0], "line longer than") {
+			t.Fatalf("%s: Engine.Run reported %q", c.name, runBad)
+		}
+		for _, workers := range []int{1, 3} {
+			var out, bad []string
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			st, err := prog.Eval([]Input{{Name: "in", R: input()}}, EvalOptions{Workers: workers, Bad: func(_ string, line int64, e *InputError) error {
+				bad = append(bad, fmt.Sprintf("%d: %v", line, e))
+				return nil
+			}}, func(m Match) { out = append(out, fmt.Sprint(m.Nums)) })
+			runtime.ReadMemStats(&after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(out, runOut) || !reflect.DeepEqual(bad, runBad) || st.Events != eng.Stats().Events || st.BadEvents != eng.Stats().BadEvents {
+				t.Errorf("%s, %d workers: Eval gave %q %q (%d events, %d bad), Engine.Run %q %q (%d, %d)", c.name, workers,
+					out, bad, st.Events, st.BadEvents, runOut, runBad, eng.Stats().Events, eng.Stats().BadEvents)
+			}
+			if alloc := after.TotalAlloc - before.TotalAlloc; c.n > 2*maxLine && alloc > 4*maxLine {
+				t.Errorf("%s, %d workers: Eval allocated %d MiB for a %d MiB line", c.name, workers, alloc>>20, c.n>>20)
+			}
 		}
 	}
 }
