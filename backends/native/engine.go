@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/eqlx/eqlx/ir"
 )
@@ -253,7 +254,7 @@ func lineTooLong(num int64) *InputError {
 // Run reads NDJSON events from r (gzip-compressed or not: detected by its
 // magic bytes), calls emit for each match and bad for each bad line (line
 // is 1-based; bad may be nil), then flushes. It stops at the first error
-// bad returns, or at a read error.
+// bad returns, or at a read error (after the complete lines before it).
 func (e *Engine) Run(r io.Reader, emit func(Match), bad func(line int64, err *InputError) error) error {
 	rd, err := Decompress(r)
 	if err != nil {
@@ -280,6 +281,9 @@ func (e *Engine) Run(r io.Reader, emit func(Match), bad func(line int64, err *In
 				tooLong = true
 			}
 		}
+		if err != nil && err != io.EOF {
+			return err // what was read of this line is not a line
+		}
 		if len(b) > 0 {
 			line++
 			text := bytes.TrimRight(b, "\r\n")
@@ -303,9 +307,6 @@ func (e *Engine) Run(r io.Reader, emit func(Match), bad func(line int64, err *In
 		if err == io.EOF {
 			break
 		}
-		if err != nil {
-			return err
-		}
 	}
 	e.Flush(emit)
 	return nil
@@ -319,9 +320,33 @@ func Decompress(r io.Reader) (io.Reader, error) {
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("gzip: %w", err)
+			return nil, gzipError(err)
 		}
-		return zr, nil
+		return gzipReader{zr}, nil
 	}
 	return br, nil
+}
+
+// gzipReader says which layer failed: a bare "unexpected EOF" from the
+// middle of a .gz file reads as an eqlx bug, not as a truncated file.
+type gzipReader struct{ zr *gzip.Reader }
+
+func (g gzipReader) Read(p []byte) (int, error) {
+	n, err := g.zr.Read(p)
+	if err != nil && err != io.EOF {
+		err = gzipError(err)
+	}
+	return n, err
+}
+
+// gzipError prefixes err with "gzip:" once (compress/gzip's own errors
+// carry it already) and names a truncated stream.
+func gzipError(err error) error {
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("gzip: the compressed input ends early (truncated?): %w", err)
+	case strings.HasPrefix(err.Error(), "gzip: "):
+		return err
+	}
+	return fmt.Errorf("gzip: %w", err)
 }

@@ -133,6 +133,7 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 				// Fill the batch; a line longer than it is read on into the
 				// same batch, up to maxLine, then dropped as it comes.
 				// scanned: b.data[:scanned] holds no newline (carry holds none).
+			fill:
 				for need, scanned := len(b.data)+batchSize, len(b.data); ; {
 					for len(b.data) < need && !eof {
 						if cap(b.data)-len(b.data) < 64<<10 {
@@ -144,8 +145,11 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 						if err == io.EOF {
 							eof = true
 						} else if err != nil {
+							// The complete lines read so far are
+							// evaluated, as Engine.Run does; the
+							// partial one is not a line.
 							readErr = fmt.Errorf("%s: %w", in.Name, err)
-							return
+							break fill
 						}
 					}
 					if skipping {
@@ -176,6 +180,10 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 						continue
 					}
 					need = len(b.data) + batchSize
+				}
+				if readErr != nil && skipping {
+					free <- b
+					return
 				}
 				cut := len(b.data)
 				if !eof {
@@ -208,6 +216,9 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 				b.read = read
 				work <- b
 				ordered <- b
+				if readErr != nil {
+					return
+				}
 			}
 		}
 	}()

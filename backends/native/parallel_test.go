@@ -2,6 +2,7 @@ package native
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -225,6 +226,62 @@ func TestEvalSkipsLongLines(t *testing.T) {
 			}
 			if alloc := after.TotalAlloc - before.TotalAlloc; c.n > 2*maxLine && alloc > 4*maxLine {
 				t.Errorf("%s, %d workers: Eval allocated %d MiB for a %d MiB line", c.name, workers, alloc>>20, c.n>>20)
+			}
+		}
+	}
+}
+
+// TestEvalReadsGzip: input that starts with gzip's magic bytes is
+// decompressed, by Eval and Engine.Run alike, whatever its name; a bad
+// header or a truncated stream is an error that says it is gzip's, after
+// the events read before it.
+func TestEvalReadsGzip(t *testing.T) {
+	prog, diags := Compile([]*ir.Rule{rule("a", named("a"))}, Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	var plain strings.Builder
+	for i := range 5000 {
+		plain.WriteString(tev(fmt.Sprint(i), i, "a", "") + "\n")
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, _ = zw.Write([]byte(plain.String()))
+	_ = zw.Close()
+	eval := func(data []byte) (int, error) {
+		n := 0
+		_, err := prog.Eval([]Input{{Name: "in.ndjson", R: bytes.NewReader(data)}}, EvalOptions{Workers: 2}, func(Match) { n++ })
+		return n, err
+	}
+	if n, err := eval(gz.Bytes()); err != nil || n != 5000 {
+		t.Errorf("Eval on gzip: %d matches, %v; want 5000", n, err)
+	}
+	n := 0
+	if err := prog.NewEngine().Run(bytes.NewReader(gz.Bytes()), func(Match) { n++ }, nil); err != nil || n != 5000 {
+		t.Errorf("Run on gzip: %d matches, %v; want 5000", n, err)
+	}
+	for _, c := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"truncated", gz.Bytes()[:gz.Len()/2], "gzip: the compressed input ends early (truncated?): unexpected EOF"},
+		{"bad header", []byte("\x1f\x8bnot gzip at all"), "gzip: invalid header"},
+	} {
+		n, err := eval(c.data)
+		if err == nil || err.Error() != "in.ndjson: "+c.want {
+			t.Errorf("%s: error %v, want %q", c.name, err, "in.ndjson: "+c.want)
+		}
+		if c.name == "truncated" {
+			// Engine.Run evaluates the same complete lines before the
+			// error, and no partial one.
+			var runN int
+			runErr := prog.NewEngine().Run(bytes.NewReader(c.data), func(Match) { runN++ }, func(int64, *InputError) error {
+				t.Errorf("Engine.Run reported a bad line: the cut one is not a line")
+				return nil
+			})
+			if n == 0 || n == 5000 || n != runN || runErr == nil || !strings.HasSuffix(err.Error(), runErr.Error()) {
+				t.Errorf("%s: Eval %d matches, Engine.Run %d (%v); want the same, those of the lines before the cut", c.name, n, runN, runErr)
 			}
 		}
 	}
