@@ -182,8 +182,7 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 					need = len(b.data) + batchSize
 				}
 				if readErr != nil && skipping {
-					free <- b
-					return
+					b.data = b.data[:0] // the long line read so far (an earlier one may be in b.lines)
 				}
 				cut := len(b.data)
 				if !eof {
