@@ -91,7 +91,12 @@ func writeInPlace(path string, data []byte) error {
 func writeTemp(fsys fileSystem, path string, data []byte) (name string, err error) {
 	tmp, err := fsys.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return "", err
+		// The temporary name means nothing to the user; the path does.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return "", fmt.Errorf("cannot write %s: %w", path, err)
 	}
 	defer func() {
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -158,6 +159,17 @@ func TestOutputDirIsAtomicThroughTheCLI(t *testing.T) {
 	}
 	if got := snapshot(t, parent); len(got) != 1 {
 		t.Errorf("left behind: %v", got)
+	}
+}
+
+// TestOutputIntoMissingDirectory: -o FILE in a directory that does not
+// exist names FILE, not the temporary file beside it, and exits 1.
+func TestOutputIntoMissingDirectory(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "no-such-dir", "rules.yaml")
+	code, _, stderr := eqlx(t, "", "convert", "--to", "falco", "-o", out, rulesDir)
+	want := "eqlx: cannot write " + out + ": no such file or directory"
+	if code != exitFailed || !strings.Contains(stderr, want) || strings.Contains(stderr, ".tmp") {
+		t.Errorf("exit %d, stderr:\n%s\nwant exit 1 and %q", code, stderr, want)
 	}
 }
 
