@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -119,6 +120,30 @@ func TestQueryErrorPositions(t *testing.T) {
 			p := res.Failed[0].Diags[0].Span.Start
 			if p.File != tt.src.Name || p.Line != tt.line || p.Col != tt.col {
 				t.Errorf("error at %v, want %s:%d:%d (%v)", p, tt.src.Name, tt.line, tt.col, res.Failed[0].Diags)
+			}
+		})
+	}
+}
+
+// TestQuotedPositionsAreInTheFile: a position that a message quotes (the
+// bracket left open) is in the file's line:col, like the diagnostic's own,
+// also when the query was decoded from a JSON string with escapes.
+func TestQuotedPositionsAreInTheFile(t *testing.T) {
+	for _, c := range []struct{ name, file, text, open string }{
+		{"NDJSON with escapes", "x.ndjson", ndjsonRule("c", `"process where a == \"x\" and (b == 1"`) + "\n", "and ("},
+		{"TOML literal string", "r.toml", tomlRuleText("query = '''\nprocess where a == \"x\" and (b == 1\n'''\n"), "and ("},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res := Compile(Source{c.file, []byte(c.text)}, Options{})
+			if len(res.Failed) != 1 || len(res.Failed[0].Diags) == 0 {
+				t.Fatalf("want one failure, got %+v", res)
+			}
+			off := strings.Index(c.text, c.open) + len(c.open) - 1
+			line := strings.Count(c.text[:off], "\n") + 1
+			col := off - strings.LastIndex(c.text[:off], "\n")
+			want := fmt.Sprintf(`to close "(" at %d:%d,`, line, col)
+			if msg := res.Failed[0].Diags[0].Msg; !strings.Contains(msg, want) {
+				t.Errorf("message %q, want it to contain %q", msg, want)
 			}
 		})
 	}

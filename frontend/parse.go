@@ -29,7 +29,11 @@ func compileUnit(u unit) (r *ir.Rule, ds ir.Diagnostics) {
 		// Parse as a standalone text and map positions afterwards.
 		base = ir.Pos{File: u.meta.File, Line: 1, Col: 1}
 	}
-	q, ds := eql.Parse(u.query, eql.Options{Base: base, CategoryField: u.meta.EventCategoryOverride})
+	opt := eql.Options{Base: base, CategoryField: u.meta.EventCategoryOverride}
+	if u.loc.offsets != nil {
+		opt.QuotePos = u.loc.mapPos
+	}
+	q, ds := eql.Parse(u.query, opt)
 	if !u.loc.verbatim() {
 		u.loc.mapDiags(ds)
 		if q != nil {

@@ -45,6 +45,12 @@ type Options struct {
 	// CategoryField is the field tested by the category word before `where`;
 	// "" means ir.CategoryField (a rule's event_category_override sets it).
 	CategoryField string
+	// QuotePos, when set, maps the positions that messages quote (the
+	// opening bracket of `expected ")" to close "(" at 1:40`), for a caller
+	// that maps Spans into its file itself because the query was decoded
+	// (a JSON string with escapes): the message then names the file's
+	// line:col, as the diagnostic's own position does.
+	QuotePos func(ir.Pos) ir.Pos
 }
 
 // Parse reads one Elasticsearch EQL query and lowers it to the IR, with every
@@ -59,7 +65,7 @@ func Parse(src string, opt Options) (q ir.Query, ds ir.Diagnostics) {
 	if base.Col == 0 {
 		base.Col = 1
 	}
-	p := &parseState{src: src, base: base, catField: opt.CategoryField}
+	p := &parseState{src: src, base: base, catField: opt.CategoryField, quotePos: opt.QuotePos}
 	if p.catField == "" {
 		p.catField = ir.CategoryField
 	}
@@ -95,6 +101,7 @@ type parseState struct {
 	toks     []lexer.Token
 	base     ir.Pos
 	catField string
+	quotePos func(ir.Pos) ir.Pos
 	diags    ir.Diagnostics
 }
 
@@ -248,6 +255,9 @@ func closer(open string) string {
 // at renders a position of the query as "line:col" in the file.
 func (p *parseState) at(lp lexer.Position) string {
 	ip := p.pos(lp)
+	if p.quotePos != nil {
+		ip = p.quotePos(ip)
+	}
 	return fmt.Sprintf("%d:%d", ip.Line, ip.Col)
 }
 
