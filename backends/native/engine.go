@@ -59,6 +59,7 @@ func (e *InputError) Error() string {
 // use one Engine per goroutine.
 type Engine struct {
 	p       *Program
+	maxLine int // replaces the constant in Run when not 0 (tests)
 	mode    engineMode
 	ev      *event
 	seqs    []*seqState
@@ -246,8 +247,16 @@ func (e *Engine) Flush(emit func(Match)) {
 // reported and skipped, and never held whole in memory.
 const maxLine = 16 << 20
 
+// orDefault is v, or def when v is 0.
+func orDefault(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
 // lineTooLong is the error of event num, a line longer than maxLine.
-func lineTooLong(num int64) *InputError {
+func lineTooLong(num int64, maxLine int) *InputError {
 	return &InputError{Num: num, Msg: fmt.Sprintf("line longer than %d bytes", maxLine)}
 }
 
@@ -261,6 +270,7 @@ func (e *Engine) Run(r io.Reader, emit func(Match), bad func(line int64, err *In
 		return err
 	}
 	br := bufio.NewReaderSize(rd, 1<<20)
+	maxLine := orDefault(e.maxLine, maxLine)
 	var line int64
 	var long []byte
 	for {
@@ -277,9 +287,9 @@ func (e *Engine) Run(r io.Reader, emit func(Match), bad func(line int64, err *In
 				}
 			}
 			b = long
-			if len(bytes.TrimSuffix(b, []byte{'\n'})) > maxLine {
-				tooLong = true
-			}
+		}
+		if len(bytes.TrimSuffix(b, []byte{'\n'})) > maxLine {
+			tooLong = true
 		}
 		if err != nil && err != io.EOF {
 			return err // what was read of this line is not a line
@@ -290,7 +300,7 @@ func (e *Engine) Run(r io.Reader, emit func(Match), bad func(line int64, err *In
 			if len(bytes.TrimSpace(text)) > 0 {
 				var perr error
 				if tooLong {
-					perr = lineTooLong(e.num)
+					perr = lineTooLong(e.num, maxLine)
 					e.num++
 					e.stats.Events++
 					e.stats.BadEvents++

@@ -1,7 +1,11 @@
 package native
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/eqlx/eqlx/ir"
@@ -40,5 +44,66 @@ func FuzzProcess(f *testing.F) {
 			_ = json.Unmarshal(line, &top)
 		}
 		eng.Flush(func(Match) {})
+	})
+}
+
+// FuzzEvalAgreesWithRun: Eval (batches, workers, ordered output) and
+// Engine.Run read any stream alike: the same matches with the same event
+// numbers, the same bad lines at the same line numbers, the same counts.
+// The batch size and the line limit are shrunk to a few bytes, so that
+// small inputs reach lines across batches, long lines skipped, at the end
+// of input and back to back, blank lines, CRLF and a last line without
+// newline.
+func FuzzEvalAgreesWithRun(f *testing.F) {
+	a := tev("1", 0, "a", "x")
+	b := tev("2", 1, "b", "x")
+	for _, s := range []string{
+		a + "\n" + b + "\n",
+		a + "\r\n\r\n" + b,
+		a + "\nnot json\n\n  \n" + b + "\n" + a,
+		strings.Repeat(a+"\n", 5) + "{\"name\":\"" + strings.Repeat("x", 300) + "\"}\n" + b,
+		strings.Repeat("y", 500) + "\n" + strings.Repeat("z", 500),
+		"\n\n\n",
+		"",
+	} {
+		f.Add([]byte(s), uint16(64), uint16(200), uint8(1))
+	}
+	prog, diags := Compile([]*ir.Rule{
+		rule("a", named("a")),
+		rule("seq", seqOf(0, stage(named("a")), stage(named("b")))),
+	}, Options{MaxState: 4})
+	if diags.HasErrors() {
+		f.Fatal(diags)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, batch, limit uint16, workers uint8) {
+		batchSize, maxLine := 1+int(batch%512), 1+int(limit%1024)
+		render := func(m Match) string { return fmt.Sprintf("%d %v", m.Rule, m.Nums) }
+
+		eng := prog.NewEngine()
+		eng.maxLine = maxLine
+		var runOut, runBad []string
+		err := eng.Run(bytes.NewReader(data), func(m Match) { runOut = append(runOut, render(m)) }, func(line int64, e *InputError) error {
+			runBad = append(runBad, fmt.Sprintf("%d: %v", line, e))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out, bad []string
+		st, err := prog.Eval([]Input{{Name: "in", R: bytes.NewReader(data)}},
+			EvalOptions{Workers: 1 + int(workers%3), batchSize: batchSize, maxLine: maxLine,
+				Bad: func(_ string, line int64, e *InputError) error {
+					bad = append(bad, fmt.Sprintf("%d: %v", line, e))
+					return nil
+				}},
+			func(m Match) { out = append(out, render(m)) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs := eng.Stats()
+		if !slices.Equal(out, runOut) || !slices.Equal(bad, runBad) || st.Events != rs.Events || st.BadEvents != rs.BadEvents {
+			t.Fatalf("batch %d, limit %d: Eval %q %q (%d events, %d bad); Engine.Run %q %q (%d, %d)",
+				batchSize, maxLine, out, bad, st.Events, st.BadEvents, runOut, runBad, rs.Events, rs.BadEvents)
+		}
 	})
 }

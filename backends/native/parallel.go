@@ -27,12 +27,16 @@ type EvalOptions struct {
 	// Progress, when set, is called after each batch with the bytes read so
 	// far from the current input.
 	Progress func(input string, read int64)
+
+	// batchSize and maxLine replace the constants when not 0: tests shrink
+	// them to reach batch boundaries and long lines with small inputs.
+	batchSize, maxLine int
 }
 
 // grow returns b with room for at least a batch more, doubling its
 // capacity so that a long line is copied a few times, not once per batch,
 // but never past what the longest line read (maxLine) needs.
-func grow(b []byte) []byte {
+func grow(b []byte, batchSize, maxLine int) []byte {
 	n := max(2*cap(b), len(b)+batchSize)
 	if limit := maxLine + 2*batchSize; n > limit {
 		n = max(limit, len(b)+batchSize)
@@ -89,6 +93,7 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 	if workers > 4*runtime.NumCPU() {
 		workers = 4 * runtime.NumCPU()
 	}
+	batchSize, maxLine := orDefault(opt.batchSize, batchSize), orDefault(opt.maxLine, maxLine)
 	serial := p.NewEngine()
 	serial.mode = modeState
 	stateful := len(p.seqs)+len(p.samples) > 0
@@ -137,7 +142,7 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 				for need, scanned := len(b.data)+batchSize, len(b.data); ; {
 					for len(b.data) < need && !eof {
 						if cap(b.data)-len(b.data) < 64<<10 {
-							b.data = grow(b.data)
+							b.data = grow(b.data, batchSize, maxLine)
 						}
 						n, err := rd.Read(b.data[len(b.data):cap(b.data)])
 						b.data = b.data[:len(b.data)+n]
@@ -234,7 +239,7 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 				eng.num = b.firstNum
 				for i, l := range b.lines {
 					if l == nil {
-						b.bad = append(b.bad, badLine{int32(i), *lineTooLong(eng.num)})
+						b.bad = append(b.bad, badLine{int32(i), *lineTooLong(eng.num, maxLine)})
 						eng.num++
 						continue
 					}
