@@ -297,7 +297,7 @@ func (e *Engine) Run(r io.Reader, emit func(Match), bad func(line int64, err *In
 		if len(b) > 0 {
 			line++
 			text := bytes.TrimRight(b, "\r\n")
-			if len(bytes.TrimSpace(text)) > 0 {
+			if tooLong || len(bytes.TrimSpace(text)) > 0 { // a long line is reported, blank or not
 				var perr error
 				if tooLong {
 					perr = lineTooLong(e.num, maxLine)
