@@ -80,8 +80,8 @@ func checkText(e *env, in *input, verbose bool) {
 
 // summary is the closing line of check: "N rules: P ok, F failed, S skipped (not EQL)".
 func summary(res frontend.Result) string {
-	return fmt.Sprintf("%d rules: %d ok, %d failed, %d skipped (not EQL)",
-		res.Total(), len(res.Rules), len(res.Failed), len(res.Skipped))
+	return fmt.Sprintf("%s: %d ok, %d failed, %d skipped (not EQL)",
+		count(res.Total(), "rule"), len(res.Rules), len(res.Failed), len(res.Skipped))
 }
 
 // checkReport is the JSON form of check's output.

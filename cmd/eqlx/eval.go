@@ -231,9 +231,9 @@ func writeCounts(w io.Writer, rules []*ir.Rule, st native.Stats) {
 		alerts += st.Matches[i]
 		dropped += st.Dropped[i]
 	}
-	fmt.Fprintf(w, "eqlx eval: %d events, %d bad, %d alerts", st.Events, st.BadEvents, alerts)
+	fmt.Fprintf(w, "eqlx eval: %s, %d bad, %s", count(st.Events, "event"), st.BadEvents, count(alerts, "alert"))
 	if dropped > 0 {
-		fmt.Fprintf(w, ", %d pending sequences dropped (--max-state)", dropped)
+		fmt.Fprintf(w, ", %s dropped (--max-state)", count(dropped, "pending sequence"))
 	}
 	if st.NoTimestamp > 0 {
 		fmt.Fprintf(w, ", %d skipped by sequences for want of @timestamp", st.NoTimestamp)

@@ -119,7 +119,7 @@ func TestUnreadablePathExit2ButOthersChecked(t *testing.T) {
 	if !strings.Contains(stderr, "missing.toml: no such file") {
 		t.Errorf("stderr %q does not name the missing path", stderr)
 	}
-	if !strings.Contains(stdout, "1 rules: 0 ok, 0 failed, 1 skipped (not EQL)") {
+	if !strings.Contains(stdout, "1 rule: 0 ok, 0 failed, 1 skipped (not EQL)") {
 		t.Errorf("stdout %q: the readable directory was not checked", stdout)
 	}
 }
@@ -127,7 +127,7 @@ func TestUnreadablePathExit2ButOthersChecked(t *testing.T) {
 func TestCheckSkipsOtherLanguages(t *testing.T) {
 	dir := writeDir(t, map[string]string{"k.toml": kueryRule})
 	code, stdout, _ := eqlx(t, "", "check", dir)
-	if code != exitOK || stdout != "1 rules: 0 ok, 0 failed, 1 skipped (not EQL)\n" {
+	if code != exitOK || stdout != "1 rule: 0 ok, 0 failed, 1 skipped (not EQL)\n" {
 		t.Errorf("exit %d, %q", code, stdout)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -74,4 +75,12 @@ func sourceLine(src []byte, p ir.Pos) (string, bool) {
 		}
 		return r
 	}, string(raw)), true
+}
+
+// count is "1 rule", "2 rules": the summary lines' numbers with their noun.
+func count[N ~int | ~int64](n N, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.FormatInt(int64(n), 10) + " " + noun + "s"
 }

@@ -40,8 +40,8 @@ func fidelityLines(w io.Writer, to string, rep ir.Report, rules []*ir.Rule) {
 		}
 	}
 	n := rep.Counts()
-	fmt.Fprintf(w, "eqlx convert --to %s: %d rules: %d exact, %d approximate, %d unsupported\n",
-		to, len(rep.Rules), n[ir.Exact], n[ir.Approximate], n[ir.Unsupported])
+	fmt.Fprintf(w, "eqlx convert --to %s: %s: %d exact, %d approximate, %d unsupported\n",
+		to, count(len(rep.Rules), "rule"), n[ir.Exact], n[ir.Approximate], n[ir.Unsupported])
 }
 
 // ruleAt is the rule a report entry is about: backends report in input

@@ -146,3 +146,18 @@ func TestReportSARIF(t *testing.T) {
 		t.Errorf("broken rule reported %v, fork reason at rules/interactive_shell...:42 %v", sawBroken, sawLine42)
 	}
 }
+
+// TestCount: the summary lines say "1 rule", "0 rules", "2 alerts".
+func TestCount(t *testing.T) {
+	for _, c := range []struct {
+		n    int64
+		want string
+	}{{0, "0 alerts"}, {1, "1 alert"}, {2, "2 alerts"}, {1081, "1081 alerts"}} {
+		if got := count(c.n, "alert"); got != c.want {
+			t.Errorf("count(%d) = %q, want %q", c.n, got, c.want)
+		}
+	}
+	if got := count(1, "pending sequence"); got != "1 pending sequence" {
+		t.Errorf("got %q", got)
+	}
+}
