@@ -764,11 +764,7 @@ func (c *compiler) fieldMatch(f *ir.Field, x *ir.Match) cond {
 		return func(*event) tri { return tFalse }
 	}
 	if x.Kind == ir.Wildcard && x.CaseInsensitive {
-		pats := make([]string, len(x.Patterns))
-		for i, p := range x.Patterns {
-			pats[i] = foldString(p)
-		}
-		ps := newPatternSet(pats)
+		ps := wildcardSet(x)
 		if ps.exactOnly() {
 			d := c.dict(s, true, false)
 			return dictLeaf(d, d.set(ps.exact))
@@ -813,6 +809,19 @@ func (c *compiler) fieldMatch(f *ir.Field, x *ir.Match) cond {
 	}
 }
 
+// wildcardSet plans the patterns of a wildcard match, case-folded when
+// the match is case-insensitive, as the values they meet will be.
+func wildcardSet(x *ir.Match) *patternSet {
+	if !x.CaseInsensitive {
+		return newPatternSet(x.Patterns)
+	}
+	pats := make([]string, len(x.Patterns))
+	for i, p := range x.Patterns {
+		pats[i] = foldString(p)
+	}
+	return newPatternSet(pats)
+}
+
 // matcher compiles Match's patterns into one test over a string.
 func (c *compiler) matcher(x *ir.Match) func(ev *event, s []byte) bool {
 	ci := x.CaseInsensitive
@@ -842,14 +851,7 @@ func (c *compiler) matcher(x *ir.Match) func(ev *event, s []byte) bool {
 			return false
 		}
 	}
-	pats := x.Patterns
-	if ci {
-		pats = make([]string, len(x.Patterns))
-		for i, p := range x.Patterns {
-			pats[i] = foldString(p)
-		}
-	}
-	ps := newPatternSet(pats)
+	ps := wildcardSet(x)
 	if ps.any {
 		return func(*event, []byte) bool { return true }
 	}
@@ -1322,14 +1324,7 @@ func required(e ir.Expr, paths []string) requirement {
 		if !ok || x.Kind != ir.Wildcard || !slices.Contains(paths, f.Path) || typeOf(f.Path) == ftIP {
 			return nil
 		}
-		pats := x.Patterns
-		if x.CaseInsensitive {
-			pats = make([]string, len(x.Patterns))
-			for i, p := range x.Patterns {
-				pats[i] = foldString(p)
-			}
-		}
-		ps := newPatternSet(pats)
+		ps := wildcardSet(x)
 		if !ps.exactOnly() || len(ps.exact) == 0 {
 			return nil
 		}
