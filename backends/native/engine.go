@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/eqlx/eqlx/ir"
 )
@@ -255,9 +254,14 @@ func orDefault(v, def int) int {
 	return v
 }
 
-// lineTooLong is the error of event num, a line longer than maxLine.
-func lineTooLong(num int64, maxLine int) *InputError {
-	return &InputError{Num: num, Msg: fmt.Sprintf("line longer than %d bytes", maxLine)}
+// skipTooLong counts the next event as a bad one, a line longer than
+// maxLine that is not read, and returns its error.
+func (e *Engine) skipTooLong(maxLine int) *InputError {
+	err := &InputError{Num: e.num, Msg: fmt.Sprintf("line longer than %d bytes", maxLine)}
+	e.num++
+	e.stats.Events++
+	e.stats.BadEvents++
+	return err
 }
 
 // Run reads NDJSON events from r (gzip-compressed or not: detected by its
@@ -300,10 +304,7 @@ func (e *Engine) Run(r io.Reader, emit func(Match), bad func(line int64, err *In
 			if tooLong || len(bytes.TrimSpace(text)) > 0 { // a long line is reported, blank or not
 				var perr error
 				if tooLong {
-					perr = lineTooLong(e.num, maxLine)
-					e.num++
-					e.stats.Events++
-					e.stats.BadEvents++
+					perr = e.skipTooLong(maxLine)
 				} else {
 					perr = e.Process(text, emit)
 				}
@@ -355,7 +356,7 @@ func gzipError(err error) error {
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return fmt.Errorf("gzip: the compressed input ends early (truncated?): %w", err)
-	case strings.HasPrefix(err.Error(), "gzip: "):
+	case errors.Is(err, gzip.ErrHeader), errors.Is(err, gzip.ErrChecksum):
 		return err
 	}
 	return fmt.Errorf("gzip: %w", err)

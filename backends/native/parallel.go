@@ -125,6 +125,13 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 			// bytes are dropped up to its newline, and it becomes a nil
 			// line of the batch where it ends.
 			skipping := false
+			// add puts the next event line into b (nil for a line longer
+			// than maxLine).
+			add := func(b *batch, l []byte) {
+				b.lines = append(b.lines, l)
+				b.lineNos = append(b.lineNos, lineNo)
+				num++
+			}
 			for !eof {
 				var b *batch
 				select {
@@ -165,9 +172,7 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 						}
 						skipping = false
 						lineNo++
-						b.lines = append(b.lines, nil)
-						b.lineNos = append(b.lineNos, lineNo)
-						num++
+						add(b, nil)
 						if i < 0 { // it ended the input
 							b.data = b.data[:0]
 						} else {
@@ -204,18 +209,14 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 					}
 					lineNo++
 					if len(l) > maxLine {
-						b.lines = append(b.lines, nil)
-						b.lineNos = append(b.lineNos, lineNo)
-						num++
+						add(b, nil)
 						continue
 					}
 					l = bytes.TrimRight(l, "\r")
 					if len(bytes.TrimSpace(l)) == 0 {
 						continue
 					}
-					b.lines = append(b.lines, l)
-					b.lineNos = append(b.lineNos, lineNo)
-					num++
+					add(b, l)
 				}
 				b.read = read
 				work <- b
@@ -239,8 +240,7 @@ func (p *Program) Eval(inputs []Input, opt EvalOptions, emit func(Match)) (Stats
 				eng.num = b.firstNum
 				for i, l := range b.lines {
 					if l == nil {
-						b.bad = append(b.bad, badLine{int32(i), *lineTooLong(eng.num, maxLine)})
-						eng.num++
+						b.bad = append(b.bad, badLine{int32(i), *eng.skipTooLong(maxLine)})
 						continue
 					}
 					err := eng.Process(l, func(m Match) { b.hits = append(b.hits, hit{int32(i), int32(m.Rule)}) })
