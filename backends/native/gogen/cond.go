@@ -27,6 +27,11 @@ func check(r *ir.Rule) []ir.Finding {
 	}
 	var cond func(e ir.Expr)
 	cond = func(e ir.Expr) {
+		// script reports e as a script predicate, which is three-valued
+		// and evaluated by the interpreter only; what names its kind.
+		script := func(what string) {
+			add(e.Loc(), "go/script", "%s: %s (script predicates) are not generated; run the rule with `eqlx eval`", ir.PrintExpr(e), what)
+		}
 		switch x := e.(type) {
 		case nil:
 		case *ir.And:
@@ -45,11 +50,11 @@ func check(r *ir.Rule) []ir.Finding {
 			}
 		case *ir.In, *ir.IsNull:
 			if !ir.IsQueryPredicate(e) {
-				add(e.Loc(), "go/script", "%s: predicates on function calls or arithmetic (script predicates) are not generated; run the rule with `eqlx eval`", ir.PrintExpr(e))
+				script("predicates on function calls or arithmetic")
 			}
 		case *ir.Match:
 			if !ir.IsQueryPredicate(e) {
-				add(e.Loc(), "go/script", "%s: predicates on function calls or arithmetic (script predicates) are not generated; run the rule with `eqlx eval`", ir.PrintExpr(e))
+				script("predicates on function calls or arithmetic")
 				return
 			}
 			if x.Kind == ir.Regex {
@@ -61,13 +66,13 @@ func check(r *ir.Rule) []ir.Finding {
 			}
 		case *ir.Compare:
 			if !ir.IsQueryPredicate(e) || x.Op == ir.Eq || x.Op == ir.Ne {
-				add(e.Loc(), "go/script", "%s: comparisons between computed values (script predicates) are not generated; run the rule with `eqlx eval`", ir.PrintExpr(e))
+				script("comparisons between computed values")
 			}
 		case *ir.Call:
 			// startsWith(f, "x") and its kin are queries in Elasticsearch,
 			// two-valued as the generated conditions are (ir.IsQueryCall).
 			if !ir.IsQueryCall(e) {
-				add(e.Loc(), "go/script", "%s: function calls and arithmetic used as conditions (script predicates) are not generated; run the rule with `eqlx eval`", ir.PrintExpr(e))
+				script("function calls and arithmetic used as conditions")
 				return
 			}
 			if x.Name == "cidrmatch" {
@@ -78,7 +83,7 @@ func check(r *ir.Rule) []ir.Finding {
 				}
 			}
 		default:
-			add(e.Loc(), "go/script", "%s: function calls and arithmetic used as conditions (script predicates) are not generated; run the rule with `eqlx eval`", ir.PrintExpr(e))
+			script("function calls and arithmetic used as conditions")
 		}
 	}
 	keys := func(by []ir.Expr) {
