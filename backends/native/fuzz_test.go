@@ -3,8 +3,7 @@ package native
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"slices"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -77,33 +76,10 @@ func FuzzEvalAgreesWithRun(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte, batch, limit uint16, workers uint8) {
 		batchSize, maxLine := 1+int(batch%512), 1+int(limit%1024)
-		render := func(m Match) string { return fmt.Sprintf("%d %v", m.Rule, m.Nums) }
-
-		eng := prog.NewEngine()
-		eng.maxLine = maxLine
-		var runOut, runBad []string
-		err := eng.Run(bytes.NewReader(data), func(m Match) { runOut = append(runOut, render(m)) }, func(line int64, e *InputError) error {
-			runBad = append(runBad, fmt.Sprintf("%d: %v", line, e))
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out, bad []string
-		st, err := prog.Eval([]Input{{Name: "in", R: bytes.NewReader(data)}},
-			EvalOptions{Workers: 1 + int(workers%3), batchSize: batchSize, maxLine: maxLine,
-				Bad: func(_ string, line int64, e *InputError) error {
-					bad = append(bad, fmt.Sprintf("%d: %v", line, e))
-					return nil
-				}},
-			func(m Match) { out = append(out, render(m)) })
-		if err != nil {
-			t.Fatal(err)
-		}
-		rs := eng.Stats()
-		if !slices.Equal(out, runOut) || !slices.Equal(bad, runBad) || st.Events != rs.Events || st.BadEvents != rs.BadEvents {
-			t.Fatalf("batch %d, limit %d: Eval %q %q (%d events, %d bad); Engine.Run %q %q (%d, %d)",
-				batchSize, maxLine, out, bad, st.Events, st.BadEvents, runOut, runBad, rs.Events, rs.BadEvents)
+		want := runOutcome(t, prog, bytes.NewReader(data), maxLine)
+		got := evalOutcome(t, prog, bytes.NewReader(data), EvalOptions{Workers: 1 + int(workers%3), batchSize: batchSize, maxLine: maxLine})
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("batch %d, limit %d: Eval %+v; Engine.Run %+v", batchSize, maxLine, got, want)
 		}
 	})
 }

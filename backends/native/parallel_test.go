@@ -174,6 +174,49 @@ func (r *longLine) Read(p []byte) (int, error) {
 
 var xs = bytes.Repeat([]byte("x"), 64<<10)
 
+// streamOutcome is what a stream of events gave: the matches (rule and
+// event numbers), the bad lines (line number and error) and the counts.
+type streamOutcome struct {
+	matches, bad      []string
+	events, badEvents int64
+}
+
+func renderMatch(m Match) string { return fmt.Sprintf("%d %v", m.Rule, m.Nums) }
+
+// runOutcome reads r with Engine.Run, its line limit maxLine (0: the
+// default).
+func runOutcome(t testing.TB, prog *Program, r io.Reader, maxLine int) streamOutcome {
+	t.Helper()
+	var o streamOutcome
+	eng := prog.NewEngine()
+	eng.maxLine = maxLine
+	err := eng.Run(r, func(m Match) { o.matches = append(o.matches, renderMatch(m)) }, func(line int64, e *InputError) error {
+		o.bad = append(o.bad, fmt.Sprintf("%d: %v", line, e))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.events, o.badEvents = eng.Stats().Events, eng.Stats().BadEvents
+	return o
+}
+
+// evalOutcome reads r with Eval and opt (whose Bad it sets).
+func evalOutcome(t testing.TB, prog *Program, r io.Reader, opt EvalOptions) streamOutcome {
+	t.Helper()
+	var o streamOutcome
+	opt.Bad = func(_ string, line int64, e *InputError) error {
+		o.bad = append(o.bad, fmt.Sprintf("%d: %v", line, e))
+		return nil
+	}
+	st, err := prog.Eval([]Input{{Name: "in", R: r}}, opt, func(m Match) { o.matches = append(o.matches, renderMatch(m)) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.events, o.badEvents = st.Events, st.BadEvents
+	return o
+}
+
 // TestEvalSkipsLongLines: a line longer than maxLine is reported and
 // skipped by Eval as by Engine.Run, at the same line, and Eval does not
 // hold it: reading it allocates a bounded amount (about 3 x maxLine, for
@@ -196,33 +239,17 @@ func TestEvalSkipsLongLines(t *testing.T) {
 		{"too long, at the end", a + "\n", "", 2*maxLine + 5, true},
 	} {
 		input := func() io.Reader { return &longLine{before: c.before, after: c.after, n: c.n} }
-		eng := prog.NewEngine()
-		var runOut, runBad []string
-		err := eng.Run(input(), func(m Match) { runOut = append(runOut, fmt.Sprint(m.Nums)) }, func(line int64, e *InputError) error {
-			runBad = append(runBad, fmt.Sprintf("%d: %v", line, e))
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if (len(runBad) == 1) != c.bad || c.bad && !strings.Contains(runBad[0], "line longer than") {
-			t.Fatalf("%s: Engine.Run reported %q", c.name, runBad)
+		want := runOutcome(t, prog, input(), 0)
+		if (len(want.bad) == 1) != c.bad || c.bad && !strings.Contains(want.bad[0], "line longer than") {
+			t.Fatalf("%s: Engine.Run reported %q", c.name, want.bad)
 		}
 		for _, workers := range []int{1, 3} {
-			var out, bad []string
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			st, err := prog.Eval([]Input{{Name: "in", R: input()}}, EvalOptions{Workers: workers, Bad: func(_ string, line int64, e *InputError) error {
-				bad = append(bad, fmt.Sprintf("%d: %v", line, e))
-				return nil
-			}}, func(m Match) { out = append(out, fmt.Sprint(m.Nums)) })
+			got := evalOutcome(t, prog, input(), EvalOptions{Workers: workers})
 			runtime.ReadMemStats(&after)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(out, runOut) || !reflect.DeepEqual(bad, runBad) || st.Events != eng.Stats().Events || st.BadEvents != eng.Stats().BadEvents {
-				t.Errorf("%s, %d workers: Eval gave %q %q (%d events, %d bad), Engine.Run %q %q (%d, %d)", c.name, workers,
-					out, bad, st.Events, st.BadEvents, runOut, runBad, eng.Stats().Events, eng.Stats().BadEvents)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s, %d workers: Eval gave %+v, Engine.Run %+v", c.name, workers, got, want)
 			}
 			if alloc := after.TotalAlloc - before.TotalAlloc; c.n > 2*maxLine && alloc > 4*maxLine {
 				t.Errorf("%s, %d workers: Eval allocated %d MiB for a %d MiB line", c.name, workers, alloc>>20, c.n>>20)
