@@ -664,10 +664,10 @@ func (c *compiler) fieldIn(f *ir.Field, x *ir.In) cond {
 	ci := x.CaseInsensitive
 	// The common `field == "x"` gets a compare instead of a map probe.
 	if len(x.Values) == 1 && x.Values[0].Kind == ir.KindString && !ci && !isIPField && ft != ftNumber {
-		want := []byte(x.Values[0].Str)
+		want := newConstStr(x.Values[0].Str)
 		return func(ev *event) tri {
 			for _, v := range ev.values(s) {
-				if (v.k == kStr || ft == ftString && (v.k == kInt || v.k == kFloat)) && bytes.Equal(v.s, want) {
+				if (v.k == kStr || ft == ftString && (v.k == kInt || v.k == kFloat)) && want.eq(v.s) {
 					return tTrue
 				}
 			}

@@ -277,17 +277,6 @@ func (ev *event) valueIDs(d *valueDict) []int32 {
 	return out
 }
 
-// needsFold reports whether s holds an ASCII upper-case letter or any
-// non-ASCII byte, that is, whether folding could change it.
-func needsFold(s []byte) bool {
-	for _, c := range s {
-		if c-'A' < 26 || c >= 0x80 {
-			return true
-		}
-	}
-	return false
-}
-
 // values returns the non-null values of the field in slot i.
 func (ev *event) values(i int) []scalar {
 	return ev.vals[i]

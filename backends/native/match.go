@@ -67,6 +67,14 @@ type wildcard struct {
 	hasQ      []bool   // segs[i] contains '?'
 	anchorEnd bool     // the pattern does not end in '*'
 	anyOnly   bool     // the pattern is only '*'s
+	// plain: the pattern has a '*' and no '?', so that every segment is
+	// compared byte for byte (pre*mids...*suf, each part possibly empty):
+	// the common shapes, "-*l*" or "*/*sh", cost a length check, a byte
+	// compare or two and an IndexByte, not the general walk.
+	plain    bool
+	pre, suf []byte
+	mids     [][]byte // the non-empty middle segments
+	minLen   int
 }
 
 func compileWildcard(p string) *wildcard {
@@ -78,7 +86,61 @@ func compileWildcard(p string) *wildcard {
 	}
 	w.anchorEnd = !strings.HasSuffix(p, "*")
 	w.anyOnly = strings.Trim(p, "*") == "" && strings.Contains(p, "*")
+	if len(w.segs) >= 2 && !strings.Contains(p, "?") {
+		w.plain = true
+		w.pre, w.suf = w.segs[0], w.segs[len(w.segs)-1]
+		w.minLen = len(w.pre) + len(w.suf)
+		for _, m := range w.segs[1 : len(w.segs)-1] {
+			if len(m) > 0 {
+				w.mids = append(w.mids, m)
+				w.minLen += len(m)
+			}
+		}
+	}
 	return w
+}
+
+// headIs reports whether s, at least as long as p, starts with p.
+func headIs(s, p []byte) bool {
+	switch len(p) {
+	case 0:
+		return true
+	case 1:
+		return s[0] == p[0]
+	}
+	return string(s[:len(p)]) == string(p)
+}
+
+// tailIs reports whether s, at least as long as p, ends with p.
+func tailIs(s, p []byte) bool {
+	switch len(p) {
+	case 0:
+		return true
+	case 1:
+		return s[len(s)-1] == p[0]
+	}
+	return string(s[len(s)-len(p):]) == string(p)
+}
+
+// matchPlain is match for a plain pattern.
+func (w *wildcard) matchPlain(s []byte) bool {
+	if len(s) < w.minLen || !headIs(s, w.pre) || !tailIs(s, w.suf) {
+		return false
+	}
+	s = s[len(w.pre) : len(s)-len(w.suf)]
+	for _, m := range w.mids {
+		var i int
+		if len(m) == 1 {
+			i = bytes.IndexByte(s, m[0])
+		} else {
+			i = bytes.Index(s, m)
+		}
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(m):]
+	}
+	return true
 }
 
 // segAt reports whether seg matches s at its start, returning the bytes used.
@@ -162,6 +224,9 @@ func suffixAt(s, seg []byte, hasQ bool) (int, bool) {
 // which is optimal when segments are separated by '*' (a later placement
 // never helps).
 func (w *wildcard) match(s []byte) bool {
+	if w.plain {
+		return w.matchPlain(s)
+	}
 	if w.anyOnly {
 		return true
 	}
@@ -202,6 +267,7 @@ func (w *wildcard) match(s []byte) bool {
 type patternSet struct {
 	any      bool // a pattern that is only '*'
 	exact    map[string]struct{}
+	exactTab strTable // exact, for match
 	prefixes []string // sorted
 	suffixes []string // reversed strings, sorted
 	general  []*wildcard
@@ -229,6 +295,13 @@ func newPatternSet(patterns []string) *patternSet {
 	sort.Strings(ps.suffixes)
 	ps.prefixes = pruneCovered(ps.prefixes)
 	ps.suffixes = pruneCovered(ps.suffixes)
+	if len(ps.exact) > 0 {
+		ids := map[string]int32{}
+		for k := range ps.exact {
+			ids[k] = 0
+		}
+		ps.exactTab = newStrTable(ids)
+	}
 	return ps
 }
 
@@ -287,7 +360,7 @@ func (ps *patternSet) match(s []byte) bool {
 	if ps.any {
 		return true
 	}
-	if _, ok := ps.exact[string(s)]; ok {
+	if ps.exactTab.lookup(s) >= 0 {
 		return true
 	}
 	if len(ps.prefixes) > 0 && hasPrefixIn(ps.prefixes, s) {
