@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
-	"math/bits"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -161,7 +160,6 @@ type compiler struct {
 	stageBits []*int
 	leafCount map[string]int
 	memo      map[string]int
-	dicts     map[dictKey]*valueDict
 	slots     map[string]int
 	paths     []string
 	diags     ir.Diagnostics
@@ -183,8 +181,7 @@ func (c *compiler) slot(path string) int {
 // diagnostics and are left out of the Program's evaluation, but keep their
 // index in Rules. The Program is never nil.
 func Compile(rules []*ir.Rule, opt Options) (*Program, ir.Diagnostics) {
-	c := &compiler{slots: map[string]int{}, leafCount: map[string]int{}, memo: map[string]int{},
-		dicts: map[dictKey]*valueDict{}}
+	c := &compiler{slots: map[string]int{}, leafCount: map[string]int{}, memo: map[string]int{}}
 	for _, r := range rules {
 		forEachCond(r.Query, c.countLeaves)
 	}
@@ -252,9 +249,6 @@ func Compile(rules []*ir.Rule, opt Options) (*Program, ir.Diagnostics) {
 	p.nslots = len(c.paths)
 	p.nmemo = len(c.memo)
 	p.ext = extractor{root: buildTrie(c.paths), tsSlot: tsSlot}
-	for _, d := range c.dicts {
-		d.tab = newStrTable(d.ids)
-	}
 	c.diags.Sort()
 	return p, c.diags
 }
@@ -677,8 +671,7 @@ func (c *compiler) fieldIn(f *ir.Field, x *ir.In) cond {
 	// Strings only (after the keyword coercion above): a bit test per
 	// value against the field's shared dictionary.
 	if len(strs) > 0 && len(nums) == 0 && !hasTrue && !hasFalse && !isIPField && ft != ftNumber {
-		d := c.dict(s, ci, ft == ftString)
-		return dictLeaf(d, d.set(strs))
+		return setLeaf(s, textMode{fold: ci, numText: ft == ftString}, newStrSet(strs))
 	}
 	if len(x.Values) == 1 && x.Values[0].Kind == ir.KindBool {
 		want := x.Values[0].Bool
@@ -766,8 +759,7 @@ func (c *compiler) fieldMatch(f *ir.Field, x *ir.Match) cond {
 	if x.Kind == ir.Wildcard && x.CaseInsensitive {
 		ps := wildcardSet(x)
 		if ps.exactOnly() {
-			d := c.dict(s, true, false)
-			return dictLeaf(d, d.set(ps.exact))
+			return setLeaf(s, textMode{fold: true}, newStrSet(ps.exact))
 		}
 		return func(ev *event) tri {
 			if len(ev.vals[s]) == 0 {
@@ -791,8 +783,7 @@ func (c *compiler) fieldMatch(f *ir.Field, x *ir.Match) cond {
 	}
 	if x.Kind == ir.Wildcard {
 		if ps := newPatternSet(x.Patterns); ps.exactOnly() {
-			d := c.dict(s, false, false)
-			return dictLeaf(d, d.set(ps.exact))
+			return setLeaf(s, textMode{}, newStrSet(ps.exact))
 		}
 	}
 	m := c.matcher(x)
@@ -979,81 +970,73 @@ func cmpHolds(op ir.CmpOp, d int) bool {
 	return false
 }
 
-// valueDict numbers the string constants that the exact-match leaves on one
-// field compare with. Each of the field's values is then looked up once per
-// event (event.valueIDs) and every such leaf is a bit test: where many
-// rules name the same field (process.name, process.args), that replaces a
-// map probe per leaf and value by one per value.
-type valueDict struct {
-	idx  int // index into event.ids
-	slot int
-	fold bool // values and constants compare case-folded
-	// numText: a number's text counts as a string value, as a keyword field
-	// indexes it (`==`, `in`); wildcard patterns see strings only.
-	numText bool
-	ids     map[string]int32 // while compiling
-	tab     strTable         // ids, for lookups per event
+// strSet is the string constants of an exact-match leaf (`==`, `in`, a
+// wildcard list without wildcards), case-folded when the leaf is
+// case-insensitive. A set of one compares by strWords; a larger one is a
+// strTable probe per value.
+type strSet struct {
+	one   constStr
+	multi bool
+	tab   strTable
 }
 
-type dictKey struct {
-	slot          int
+func newStrSet(consts map[string]struct{}) *strSet {
+	if len(consts) == 1 {
+		for k := range consts {
+			return &strSet{one: newConstStr(k)}
+		}
+	}
+	ids := make(map[string]int32, len(consts))
+	for k := range consts {
+		ids[k] = int32(len(ids))
+	}
+	return &strSet{multi: true, tab: newStrTable(ids)}
+}
+
+func (set *strSet) has(s []byte) bool {
+	if set.multi {
+		return set.tab.lookup(s) >= 0
+	}
+	return set.one.eq(s)
+}
+
+// textMode is how a string test sees a field's values: case-folded or as
+// they are, and with a number's text counted as a string (numText: `==`
+// and `in` on a keyword field, as Elasticsearch indexes it) or not
+// (wildcard patterns see strings only).
+type textMode struct {
 	fold, numText bool
 }
 
-// dict returns the dictionary for a slot and comparison mode.
-func (c *compiler) dict(slot int, fold, numText bool) *valueDict {
-	k := dictKey{slot, fold, numText}
-	d := c.dicts[k]
-	if d == nil {
-		d = &valueDict{idx: len(c.dicts), slot: slot, fold: fold, numText: numText, ids: map[string]int32{}}
-		c.dicts[k] = d
-	}
-	return d
-}
-
-// set interns consts (folded already when d.fold) and returns them as a
-// bit set of ids.
-func (d *valueDict) set(consts map[string]struct{}) idSet {
-	var set idSet
-	for k := range consts {
-		id, ok := d.ids[k]
-		if !ok {
-			id = int32(len(d.ids))
-			d.ids[k] = id
+// text returns value i of the field in slot s as a test in mode m sees it,
+// or nil when the test skips it. folded is ev.foldedValues(s) when m.fold.
+func (m textMode) text(v *scalar, folded [][]byte, i int) []byte {
+	switch {
+	case v.k == kStr:
+		if m.fold {
+			return folded[i]
 		}
-		for int(id>>6) >= len(set) {
-			set = append(set, 0)
-		}
-		set[id>>6] |= 1 << (id & 63)
+		return v.s
+	case m.numText && (v.k == kInt || v.k == kFloat):
+		return v.s // a number's text: nothing to fold
 	}
-	return set
+	return nil
 }
 
-// idSet is a set of valueDict ids.
-type idSet []uint64
-
-// ids yields the members.
-func (s idSet) ids() func(func(int32) bool) {
-	return func(yield func(int32) bool) {
-		for w, m := range s {
-			for ; m != 0; m &= m - 1 {
-				if !yield(int32(w*64 + bits.TrailingZeros64(m))) {
-					return
-				}
-			}
-		}
-	}
-}
-
-func (s idSet) has(id int32) bool {
-	return id >= 0 && int(id>>6) < len(s) && s[id>>6]&(1<<(id&63)) != 0
-}
-
-// dictLeaf is true when any value of d's field is in set.
-func dictLeaf(d *valueDict, set idSet) cond {
+// setLeaf is true when any value of the field in slot s, seen in mode m,
+// is in set.
+func setLeaf(s int, m textMode, set *strSet) cond {
 	return func(ev *event) tri {
-		for _, id := range ev.valueIDs(d) {
-			if set.has(id) {
+		vals := ev.vals[s]
+		if len(vals) == 0 {
+			return tFalse
+		}
+		var folded [][]byte
+		if m.fold {
+			folded = ev.foldedValues(s)
+		}
+		for i := range vals {
+			if t := m.text(&vals[i], folded, i); t != nil && set.has(t) {
 				return tTrue
 			}
 		}
@@ -1076,7 +1059,9 @@ type ruleIndex struct {
 
 // indexPart is the lookup of one field, exact or folded, in an index.
 type indexPart struct {
-	dict  *valueDict
+	slot  int
+	mode  textMode
+	tab   strTable   // the values listed for the field, numbered
 	byID  [][]uint64 // byID[id]: bit set over Program.events of the rules that value id lets through
 	rules []uint64   // the union of byID: the rules this lookup can let through
 }
@@ -1226,6 +1211,7 @@ func (c *compiler) ruleIndexes(qs []*ir.EventQuery) []ruleIndex {
 		}
 		ix := ruleIndex{open: make([]uint64, words)}
 		parts := map[reqKey]int{}
+		var ids []map[string]int32 // per part: the values listed, numbered
 		for i, req := range cd.reqs {
 			if req == nil {
 				ix.open[i>>6] |= 1 << (i & 63)
@@ -1244,11 +1230,15 @@ func (c *compiler) ruleIndexes(qs []*ir.EventQuery) []ruleIndex {
 				if !ok {
 					pi = len(ix.parts)
 					parts[k] = pi
-					ix.parts = append(ix.parts, indexPart{dict: c.dict(c.slot(k.path), k.fold, k.numText)})
+					ix.parts = append(ix.parts, indexPart{slot: c.slot(k.path), mode: textMode{k.fold, k.numText}})
+					ids = append(ids, map[string]int32{})
 				}
 				part := &ix.parts[pi]
-				for id := range part.dict.set(req[k]).ids() {
-					for int(id) >= len(part.byID) {
+				for v := range req[k] {
+					id, ok := ids[pi][v]
+					if !ok {
+						id = int32(len(part.byID))
+						ids[pi][v] = id
 						part.byID = append(part.byID, make([]uint64, words))
 					}
 					part.byID[id][i>>6] |= 1 << (i & 63)
@@ -1258,6 +1248,9 @@ func (c *compiler) ruleIndexes(qs []*ir.EventQuery) []ruleIndex {
 				}
 				part.rules[i>>6] |= 1 << (i & 63)
 			}
+		}
+		for pi := range ix.parts {
+			ix.parts[pi].tab = newStrTable(ids[pi])
 		}
 		out = append(out, ix)
 	}
@@ -1355,11 +1348,16 @@ func (p *Program) candidates(ev *event) []uint64 {
 	if len(p.indexes) == 0 {
 		return nil
 	}
-	cand := ev.cand[:0]
+	n := len(p.indexes[0].open)
+	if cap(ev.cand) < 2*n {
+		ev.cand = make([]uint64, 2*n)
+	}
+	cand, scratch := ev.cand[:n], ev.cand[n:2*n]
 	for k := range p.indexes {
 		ix := &p.indexes[k]
-		scratch := ev.candIx[:0]
-		scratch = append(scratch, ix.open...)
+		for w, m := range ix.open {
+			scratch[w] = m
+		}
 		for j := range ix.parts {
 			part := &ix.parts[j]
 			// A lookup that could only let through rules that an
@@ -1367,37 +1365,41 @@ func (p *Program) candidates(ev *event) []uint64 {
 			if k > 0 && !intersects(part.rules, cand) {
 				continue
 			}
-			for _, id := range ev.valueIDs(part.dict) {
-				if id >= 0 && int(id) < len(part.byID) {
-					for w, m := range part.byID[id] {
-						scratch[w] |= m
+			vals := ev.vals[part.slot]
+			var folded [][]byte
+			if part.mode.fold && len(vals) > 0 {
+				folded = ev.foldedValues(part.slot)
+			}
+			for i := range vals {
+				if t := part.mode.text(&vals[i], folded, i); t != nil {
+					if id := part.tab.lookup(t); id >= 0 {
+						for w, m := range part.byID[id] {
+							scratch[w] |= m
+						}
 					}
 				}
 			}
 		}
 		left := uint64(0)
-		if k == 0 {
-			cand = append(cand, scratch...)
-			for _, m := range cand {
-				left |= m
+		for w, m := range scratch {
+			if k > 0 {
+				m &= cand[w]
 			}
-		} else {
-			for w := range cand {
-				cand[w] &= scratch[w]
-				left |= cand[w]
-			}
+			cand[w] = m
+			left |= m
 		}
-		ev.candIx = scratch
 		if left == 0 {
 			break // no rule left: the other indexes cannot add one
 		}
 	}
-	ev.cand = cand
 	return cand
 }
 
 // intersects reports whether the bit sets a and b share a bit.
 func intersects(a, b []uint64) bool {
+	if len(a) == 1 { // up to 64 rules
+		return a[0]&b[0] != 0
+	}
 	for w := range a {
 		if a[w]&b[w] != 0 {
 			return true

@@ -197,13 +197,9 @@ type event struct {
 	// memo caches leaf predicates that several rules share: 0 unknown,
 	// else tri+1.
 	memo []uint8
-	// ids[d] are the valueDict ids of dictionary d's field values (-1: not
-	// a constant of any leaf), computed on first use in an event
-	// (idGen[d] == gen). Sized on first use.
-	ids   [][]int32
-	idGen []uint32
-	// cand and candIx are scratch for Program.candidates.
-	cand, candIx []uint64
+	// cand is scratch for Program.candidates: the candidates, then one
+	// index's.
+	cand []uint64
 	// gate is this event's candidates (over event rules, then stages),
 	// or nil when every rule and stage runs.
 	gate []uint64
@@ -242,38 +238,6 @@ func (ev *event) foldedValues(s int) [][]byte {
 		out = append(out, ev.farena[start:len(ev.farena):len(ev.farena)])
 	}
 	ev.folded[s] = out
-	return out
-}
-
-// valueIDs returns the ids in d of the values of d's field, looking each
-// value up once per event.
-func (ev *event) valueIDs(d *valueDict) []int32 {
-	if d.idx >= len(ev.ids) {
-		ev.ids = append(ev.ids, make([][]int32, d.idx+1-len(ev.ids))...)
-		ev.idGen = append(ev.idGen, make([]uint32, d.idx+1-len(ev.idGen))...)
-	}
-	if ev.idGen[d.idx] == ev.gen {
-		return ev.ids[d.idx]
-	}
-	ev.idGen[d.idx] = ev.gen
-	out := ev.ids[d.idx][:0]
-	vals := ev.values(d.slot)
-	var folded [][]byte
-	if d.fold {
-		folded = ev.foldedValues(d.slot)
-	}
-	for i, v := range vals {
-		id := int32(-1)
-		if v.k == kStr || d.numText && (v.k == kInt || v.k == kFloat) {
-			s := v.s
-			if d.fold && folded[i] != nil {
-				s = folded[i] // nil for a number: its text stays as is
-			}
-			id = d.tab.lookup(s)
-		}
-		out = append(out, id)
-	}
-	ev.ids[d.idx] = out
 	return out
 }
 

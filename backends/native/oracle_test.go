@@ -515,7 +515,7 @@ func TestDifferentialManyRules(t *testing.T) {
 				if len(ix.parts) > 1 {
 					multiPart++
 				}
-				if part.dict.fold {
+				if part.mode.fold {
 					folded++
 				}
 			}
