@@ -3,6 +3,7 @@ package native
 import (
 	"bytes"
 	"fmt"
+	"math/bits"
 	"sort"
 	"sync"
 	"testing"
@@ -126,14 +127,8 @@ func BenchmarkRulesExtracted(b *testing.B) {
 				ev.gen++ // as decode does: nothing cached from the last pass
 				ev.farena = ev.farena[:0]
 				clear(ev.memo)
-				cand := prog.candidates(ev)
-				for i := range prog.events {
-					if cand != nil && cand[i>>6]&(1<<(i&63)) == 0 {
-						continue
-					}
-					if prog.events[i].cond(ev) == tTrue {
-						hits++
-					}
+				for _, m := range prog.matchEvents(ev, prog.candidates(ev)) {
+					hits += bits.OnesCount64(m)
 				}
 				n++
 			}

@@ -34,7 +34,8 @@ type Program struct {
 	ext      extractor
 	nslots   int
 	paths    []string
-	events   []eventRule // single-event rules, evaluation order
+	events   []eventRule // single-event rules, in the order of Rules
+	plan     []step      // how the event rules are evaluated (see step)
 	seqs     []*seqPlan
 	samples  []*samplePlan
 	pipes    []ir.Pipe // per rule: the effective head/tail (Kind 0: none)
@@ -79,8 +80,7 @@ func (p *Program) Rules() []*ir.Rule { return p.rules }
 func (p *Program) Fields() []string { return p.paths }
 
 type eventRule struct {
-	rule int
-	cond cond
+	rule int // index in Rules
 }
 
 // tri is a three-valued truth value (Kleene logic).
@@ -160,6 +160,8 @@ type compiler struct {
 	stageBits []*int
 	leafCount map[string]int
 	memo      map[string]int
+	keys      map[ir.Expr]string // shareKey, per node
+	compiled  map[string]cond    // leaf, per shareKey, when it compiled without error
 	slots     map[string]int
 	paths     []string
 	diags     ir.Diagnostics
@@ -181,7 +183,8 @@ func (c *compiler) slot(path string) int {
 // diagnostics and are left out of the Program's evaluation, but keep their
 // index in Rules. The Program is never nil.
 func Compile(rules []*ir.Rule, opt Options) (*Program, ir.Diagnostics) {
-	c := &compiler{slots: map[string]int{}, leafCount: map[string]int{}, memo: map[string]int{}}
+	c := &compiler{slots: map[string]int{}, leafCount: map[string]int{}, memo: map[string]int{},
+		keys: map[ir.Expr]string{}, compiled: map[string]cond{}}
 	for _, r := range rules {
 		forEachCond(r.Query, c.countLeaves)
 	}
@@ -203,9 +206,11 @@ func Compile(rules []*ir.Rule, opt Options) (*Program, ir.Diagnostics) {
 		}
 		switch q := r.Query.(type) {
 		case *ir.EventQuery:
-			cd := c.eventQuery(q)
+			// Compiled here for its diagnostics: the rules that compile
+			// are compiled again, together, into the plan.
+			c.eventQuery(q)
 			if len(c.diags) == before || !c.diags[before:].HasErrors() {
-				p.events = append(p.events, eventRule{rule: i, cond: cd})
+				p.events = append(p.events, eventRule{rule: i})
 				evQueries = append(evQueries, q)
 			}
 		case *ir.Sequence:
@@ -242,6 +247,7 @@ func Compile(rules []*ir.Rule, opt Options) (*Program, ir.Diagnostics) {
 		sp.gate = stageGate(sp.stages...)
 	}
 	p.indexes = c.ruleIndexes(append(evQueries, c.stageQs...))
+	p.plan = c.plan(evQueries)
 	if p.needTS {
 		tsSlot = c.slot("@timestamp")
 	}
@@ -399,8 +405,18 @@ func leafKey(e ir.Expr) string {
 }
 
 // shareKey identifies a leaf, or an and/or/not built of leaves, for
-// sharing; "" for anything else.
-func shareKey(e ir.Expr) string {
+// sharing; "" for anything else. Computed once per node: countLeaves, the
+// compile and the plan each ask for the keys of every node.
+func (c *compiler) shareKey(e ir.Expr) string {
+	if k, ok := c.keys[e]; ok {
+		return k
+	}
+	k := c.newShareKey(e)
+	c.keys[e] = k
+	return k
+}
+
+func (c *compiler) newShareKey(e ir.Expr) string {
 	var op string
 	var terms []ir.Expr
 	switch x := e.(type) {
@@ -419,7 +435,7 @@ func shareKey(e ir.Expr) string {
 	var b strings.Builder
 	b.WriteString(op)
 	for i, t := range terms {
-		k := shareKey(t)
+		k := c.shareKey(t)
 		if k == "" {
 			return ""
 		}
@@ -438,7 +454,7 @@ func shareKey(e ir.Expr) string {
 // exclusions of the Defend for Containers rules), and then the second
 // rule reads the first one's answer.
 func (c *compiler) countLeaves(e ir.Expr) {
-	if k := shareKey(e); k != "" {
+	if k := c.shareKey(e); k != "" {
 		c.leafCount[k]++
 	}
 	switch x := e.(type) {
@@ -458,25 +474,35 @@ func (c *compiler) countLeaves(e ir.Expr) {
 // boolExpr compiles a condition. A nil Expr means "true". A leaf or clause
 // that several rules share is evaluated once per event.
 func (c *compiler) boolExpr(e ir.Expr) cond {
-	if k := shareKey(e); k != "" {
-		if c.leafCount[k] > 1 {
-			id, ok := c.memo[k]
-			if !ok {
-				id = len(c.memo)
-				c.memo[k] = id
-			}
-			inner := c.leaf(e)
-			return func(ev *event) tri {
-				if m := ev.memo[id]; m != 0 {
-					return tri(m - 1)
-				}
-				r := inner(ev)
-				ev.memo[id] = uint8(r) + 1
-				return r
-			}
+	k := c.shareKey(e)
+	if k == "" {
+		return c.leaf(e)
+	}
+	inner, ok := c.compiled[k]
+	if !ok {
+		before := len(c.diags)
+		inner = c.leaf(e)
+		if len(c.diags) == before {
+			// Not when it failed: each rule that has it must be told.
+			c.compiled[k] = inner
 		}
 	}
-	return c.leaf(e)
+	if c.leafCount[k] < 2 {
+		return inner
+	}
+	id, ok := c.memo[k]
+	if !ok {
+		id = len(c.memo)
+		c.memo[k] = id
+	}
+	return func(ev *event) tri {
+		if m := ev.memo[id]; m != 0 {
+			return tri(m - 1)
+		}
+		r := inner(ev)
+		ev.memo[id] = uint8(r) + 1
+		return r
+	}
 }
 
 // leaf compiles a condition without the per-event cache.
@@ -668,8 +694,8 @@ func (c *compiler) fieldIn(f *ir.Field, x *ir.In) cond {
 			return tFalse
 		}
 	}
-	// Strings only (after the keyword coercion above): a bit test per
-	// value against the field's shared dictionary.
+	// Strings only (after the keyword coercion above): a table probe per
+	// value.
 	if len(strs) > 0 && len(nums) == 0 && !hasTrue && !hasFalse && !isIPField && ft != ftNumber {
 		return setLeaf(s, textMode{fold: ci, numText: ft == ftString}, newStrSet(strs))
 	}
@@ -1074,8 +1100,8 @@ const (
 	minIndexScore = 2
 )
 
-// reqKey is a field as an index looks it up, in the dictionary that the
-// rules' own tests use: its values exactly or case-folded (`:`, `in~`,
+// reqKey is a field as an index looks it up, in the mode that the rules'
+// own tests use (textMode): its values exactly or case-folded (`:`, `in~`,
 // `like~`), a number's text included (`in` on a keyword) or not (`like`,
 // which sees strings only).
 type reqKey struct {
@@ -1086,6 +1112,28 @@ type reqKey struct {
 // requirement maps the fields of an index to the values one of which
 // they must hold (folded where the key says so).
 type requirement map[reqKey]map[string]struct{}
+
+// String is r in a canonical form, its keys and values sorted.
+func (r requirement) String() string {
+	var parts []string
+	for k, vs := range r {
+		var b strings.Builder
+		b.WriteString(k.path)
+		if k.fold {
+			b.WriteString(" folded")
+		}
+		if k.numText {
+			b.WriteString(" numText")
+		}
+		for _, v := range slices.Sorted(maps.Keys(vs)) {
+			b.WriteString(" ")
+			b.WriteString(strconv.Quote(v))
+		}
+		parts = append(parts, b.String())
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, "; ")
+}
 
 // add puts o's values into r.
 func (r requirement) add(o requirement) {
@@ -1163,17 +1211,23 @@ func (c *compiler) ruleIndexes(qs []*ir.EventQuery) []ruleIndex {
 			reqs[i] = required(cond, paths)
 			vals.add(reqs[i])
 		}
-		// The queries an event skips, were each field's value any of
+		// The tests an event skips, were each field's value any of
 		// those listed for it with equal odds: a rule that lets through
 		// 1 of 3 values (host.os.type) is skipped 2 times in 3, one that
-		// lets through 5 of 500 (process.name) nearly always. Less the
-		// lookups it costs, each about a rule's evaluation, twice that for
-		// an array field such as process.args.
+		// lets through 5 of 500 (process.name) nearly always. Rules that
+		// require the same values count once: the memo and the plan (see
+		// step) test that requirement once per event, however many rules
+		// share it, so an index on event.action, which most rules require
+		// to be "exec", saves next to nothing. Less the lookups it costs,
+		// each about a rule's evaluation, twice that for an array field
+		// such as process.args.
 		score := 0.0
+		counted := map[string]bool{}
 		for _, req := range reqs {
-			if req == nil {
+			if req == nil || counted[req.String()] {
 				continue
 			}
+			counted[req.String()] = true
 			pass := 0.0
 			for k, vs := range req {
 				pass += float64(len(vs)) / float64(len(vals[k]))
@@ -1312,7 +1366,7 @@ func required(e ir.Expr, paths []string) requirement {
 		return requirement{{f.Path, x.CaseInsensitive, typeOf(f.Path) == ftString}: set}
 	case *ir.Match:
 		// Patterns without wildcards are the equalities that fieldMatch
-		// turns into a dictionary test.
+		// turns into a set test.
 		f, ok := x.X.(*ir.Field)
 		if !ok || x.Kind != ir.Wildcard || !slices.Contains(paths, f.Path) || typeOf(f.Path) == ftIP {
 			return nil

@@ -15,13 +15,15 @@
 // prefix and suffix tables and linear-time matchers, regexes RE2 programs;
 // the terms of every `and`/`or` are ordered cheapest first. Leaves, and
 // and/or/not clauses built of leaves, that several rules share are
-// evaluated once per event. Exact-string leaves on
-// one field share a dictionary: each value of the field is looked up once
-// per event and each leaf is a bit test. Rule indexes on the fields that
-// tell rules apart best (process.name, event.action) skip, per event, the
-// rules whose required values the field does not hold. A Program is
-// immutable and safe for concurrent use; an Engine holds one stream's state
-// (pending sequences, samples, pipes) and its scratch buffers.
+// evaluated once per event. The event rules are planned together: a
+// conjunct that several of them require (the category, `event.type ==
+// "start"`, `host.os.type == "linux"`) is tested once, ahead of all of
+// them, and rules them all out when it does not hold. Rule indexes on the
+// fields whose listed values tell rules apart (process.name) skip, per
+// event, the rules whose required values the field does not hold. A
+// Program is immutable and safe for concurrent use; an Engine holds one
+// stream's state (pending sequences, samples, pipes) and its scratch
+// buffers.
 //
 // Events are read from the raw JSON bytes: only the referenced fields are
 // extracted, through a trie of their paths; nested objects and dotted keys

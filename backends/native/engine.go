@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 
 	"github.com/eqlx/eqlx/ir"
 )
@@ -160,13 +161,9 @@ func (e *Engine) Process(line []byte, emit func(Match)) error {
 	}
 	ev.gate = e.p.candidates(ev)
 	if e.mode != modeState {
-		cand := ev.gate
-		for i := range e.p.events {
-			if cand != nil && cand[i>>6]&(1<<(i&63)) == 0 {
-				continue // an index proved that the rule cannot match
-			}
-			r := &e.p.events[i]
-			if r.cond(ev) == tTrue {
+		for w, set := range e.p.matchEvents(ev, ev.gate) {
+			for ; set != 0; set &= set - 1 {
+				r := &e.p.events[w*64+bits.TrailingZeros64(set)]
 				e.one[0] = line
 				e.oneNum[0] = num
 				m := Match{Rule: r.rule, Events: e.one[:], Nums: e.oneNum[:]}

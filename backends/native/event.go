@@ -197,9 +197,9 @@ type event struct {
 	// memo caches leaf predicates that several rules share: 0 unknown,
 	// else tri+1.
 	memo []uint8
-	// cand is scratch for Program.candidates: the candidates, then one
-	// index's.
-	cand []uint64
+	// cand is scratch for Program.candidates (the candidates, then one
+	// index's), matched for Program.matchEvents.
+	cand, matched []uint64
 	// gate is this event's candidates (over event rules, then stages),
 	// or nil when every rule and stage runs.
 	gate []uint64

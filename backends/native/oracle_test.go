@@ -469,7 +469,7 @@ func TestDifferential(t *testing.T) {
 }
 
 // TestDifferentialManyRules: random rules compiled together, so that they
-// share memoised leaves, value dictionaries and rule indexes, each match
+// share memoised leaves, plan steps and rule indexes, each match
 // exactly the events the oracle says. Half the rules start with a string
 // test on a common field, or an `or` of two, which the indexes gate on.
 func TestDifferentialManyRules(t *testing.T) {

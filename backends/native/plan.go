@@ -1,0 +1,155 @@
+package native
+
+import (
+	"slices"
+
+	"github.com/eqlx/eqlx/ir"
+)
+
+// step is one step of the plan that evaluates the event rules: a test
+// that several rules require (a conjunct they share, such as
+// `event.type == "start"` or the category), with the steps of the rules
+// under it, or one rule's remaining conjuncts. Rules are true only when
+// every conjunct is, so a shared conjunct that does not hold rules out all
+// the rules under it at once, where evaluating rule by rule would ask each
+// of them (a memo lookup each, at best).
+type step struct {
+	test  cond     // the shared conjunct, or the rule's rest (nil: none left)
+	rule  int      // for a rule's step: its index in Program.events; else -1
+	rules []uint64 // bit set over Program.events of the rules under this step
+	kids  []step
+}
+
+// conjuncts lists the terms that q requires: its category test and the
+// terms of its condition's top-level `and`.
+func conjuncts(q *ir.EventQuery) []ir.Expr {
+	var out []ir.Expr
+	if cat := categoryLeaf(q); cat != nil {
+		out = append(out, cat)
+	}
+	switch x := q.Cond.(type) {
+	case nil:
+	case *ir.And:
+		out = append(out, x.Terms...)
+	default:
+		out = append(out, x)
+	}
+	return out
+}
+
+// plan plans the evaluation of the event queries qs (parallel to
+// Program.events): greedily, the conjunct that most of the rules at hand
+// share (two at least; the cheaper one on a tie) becomes a step over the
+// rules that have it, and the rules without it are planned beside it.
+func (c *compiler) plan(qs []*ir.EventQuery) []step {
+	words := (len(qs) + 63) / 64
+	rest := make([][]ir.Expr, len(qs))
+	keys := make([][]string, len(qs)) // shareKey of each of rest
+	idx := make([]int, len(qs))
+	for i, q := range qs {
+		rest[i] = conjuncts(q)
+		for _, e := range rest[i] {
+			keys[i] = append(keys[i], c.shareKey(e))
+		}
+		idx[i] = i
+	}
+	var split func(rules []int) []step
+	split = func(rules []int) []step {
+		count := map[string]int{}
+		expr := map[string]ir.Expr{}
+		for _, i := range rules {
+			for j, k := range keys[i] {
+				if k != "" && !slices.Contains(keys[i][:j], k) {
+					count[k]++
+					expr[k] = rest[i][j]
+				}
+			}
+		}
+		best := ""
+		for k, n := range count {
+			if n < 2 {
+				continue
+			}
+			if best == "" || n > count[best] ||
+				n == count[best] && (cost(expr[k]) < cost(expr[best]) || cost(expr[k]) == cost(expr[best]) && k < best) {
+				best = k
+			}
+		}
+		if best == "" {
+			out := make([]step, len(rules))
+			for j, i := range rules {
+				out[j] = step{rule: i, rules: bitOf(i, words)}
+				switch len(rest[i]) {
+				case 0:
+				case 1:
+					out[j].test = c.boolExpr(rest[i][0])
+				default:
+					out[j].test = c.boolExpr(&ir.And{Terms: rest[i]})
+				}
+			}
+			return out
+		}
+		var with, without []int
+		for _, i := range rules {
+			j := slices.Index(keys[i], best)
+			if j < 0 {
+				without = append(without, i)
+				continue
+			}
+			rest[i] = append(rest[i][:j:j], rest[i][j+1:]...)
+			keys[i] = append(keys[i][:j:j], keys[i][j+1:]...)
+			with = append(with, i)
+		}
+		g := step{test: c.boolExpr(expr[best]), rule: -1, rules: make([]uint64, words), kids: split(with)}
+		for _, i := range with {
+			g.rules[i>>6] |= 1 << (i & 63)
+		}
+		out := []step{g}
+		if len(without) > 0 {
+			out = append(out, split(without)...)
+		}
+		return out
+	}
+	if len(qs) == 0 {
+		return nil
+	}
+	return split(idx)
+}
+
+func bitOf(i, words int) []uint64 {
+	b := make([]uint64, words)
+	b[i>>6] |= 1 << (i & 63)
+	return b
+}
+
+// matchEvents evaluates the event rules on ev, those that cand lets
+// through (nil: all), and returns the bit set over Program.events of the
+// rules that match: the caller emits them in rule order, whatever order
+// the gates tested them in.
+func (p *Program) matchEvents(ev *event, cand []uint64) []uint64 {
+	n := (len(p.events) + 63) / 64
+	if cap(ev.matched) < n {
+		ev.matched = make([]uint64, n)
+	}
+	m := ev.matched[:n]
+	clear(m)
+	walkSteps(ev, p.plan, cand, m)
+	return m
+}
+
+func walkSteps(ev *event, gs []step, cand, matched []uint64) {
+	for i := range gs {
+		g := &gs[i]
+		if cand != nil && !intersects(g.rules, cand) {
+			continue
+		}
+		if g.test != nil && g.test(ev) != tTrue {
+			continue
+		}
+		if g.rule >= 0 {
+			matched[g.rule>>6] |= 1 << (g.rule & 63)
+			continue
+		}
+		walkSteps(ev, g.kids, cand, matched)
+	}
+}
