@@ -3,7 +3,7 @@
 GO       ?= go
 FUZZTIME ?= 20s
 
-.PHONY: all build test bench golden fuzz lint
+.PHONY: all build test bench instr golden fuzz lint
 
 all: build test
 
@@ -20,6 +20,21 @@ test:
 ## bench: every benchmark, with allocations
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## instr: instructions per event of the evaluator's BenchmarkRulesExtracted
+## (9, 18 and 20 rules), counted by cachegrind (apt-get install valgrind):
+## the difference between runs of 20k and 60k events, so set-up cancels out.
+## Unlike ns/event, the count does not move with the load of a shared host.
+instr:
+	$(GO) test -c -o bin/native.test ./backends/native
+	@for set in 9 18 20; do \
+		for n in 20000 60000; do \
+			GODEBUG=asyncpreemptoff=1 GOMAXPROCS=1 valgrind --tool=cachegrind --cache-sim=no \
+				--cachegrind-out-file=/dev/null bin/native.test -test.run '^$$' \
+				-test.bench "^BenchmarkRulesExtracted$$/^rules=$$set$$" -test.benchtime $${n}x 2>&1 | \
+				sed -n 's/.*I *refs: *//p' | tr -d ,; \
+		done | paste -sd' ' | awk -v set=$$set '{ printf "rules=%s: %.0f instructions/event\n", set, ($$2-$$1)/40000 }'; \
+	done
 
 ## golden: rewrite golden files from the current output (review the diff!).
 ## Only packages whose tests use internal/goldentest know the -update flag.
