@@ -35,7 +35,7 @@ type Program struct {
 	nslots   int
 	paths    []string
 	events   []eventRule // single-event rules, in the order of Rules
-	plan     []step      // how the event rules are evaluated (see step)
+	ops      []op        // the plan of the event rules (see step), flattened
 	seqs     []*seqPlan
 	samples  []*samplePlan
 	pipes    []ir.Pipe // per rule: the effective head/tail (Kind 0: none)
@@ -247,7 +247,7 @@ func Compile(rules []*ir.Rule, opt Options) (*Program, ir.Diagnostics) {
 		sp.gate = stageGate(sp.stages...)
 	}
 	p.indexes = c.ruleIndexes(append(evQueries, c.stageQs...))
-	p.plan = c.plan(evQueries)
+	p.ops = flatten(c.plan(evQueries), nil)
 	if p.needTS {
 		tsSlot = c.slot("@timestamp")
 	}

@@ -224,7 +224,9 @@ func (ev *event) foldedValues(s int) [][]byte {
 	}
 	ev.foldGen[s] = ev.gen
 	out := ev.folded[s][:0]
-	for _, v := range ev.values(s) {
+	vals := ev.vals[s]
+	for i := range vals {
+		v := &vals[i] // not a copy of the scalar
 		if v.k != kStr {
 			out = append(out, nil)
 			continue

@@ -122,10 +122,34 @@ func bitOf(i, words int) []uint64 {
 	return b
 }
 
+// op is one step of the plan laid out in a flat slice, in the order a walk
+// of the steps visits them: a step whose test does not hold, or whose rules
+// the indexes all ruled out, skips the ops of the steps under it. No
+// recursion, and an op is small.
+type op struct {
+	test  cond     // nil: none
+	rules []uint64 // as step.rules
+	mask  uint64   // rules[0], which is all of them up to 64 event rules
+	rule  int32    // a rule's step: its index in Program.events; else -1
+	skip  int32    // the ops of this step and of the steps under it
+}
+
+// flatten lays steps out as ops.
+func flatten(steps []step, out []op) []op {
+	for i := range steps {
+		s := &steps[i]
+		at := len(out)
+		out = append(out, op{test: s.test, rules: s.rules, mask: s.rules[0], rule: int32(s.rule)})
+		out = flatten(s.kids, out)
+		out[at].skip = int32(len(out) - at)
+	}
+	return out
+}
+
 // matchEvents evaluates the event rules on ev, those that cand lets
 // through (nil: all), and returns the bit set over Program.events of the
 // rules that match: the caller emits them in rule order, whatever order
-// the gates tested them in.
+// the plan tested them in.
 func (p *Program) matchEvents(ev *event, cand []uint64) []uint64 {
 	n := (len(p.events) + 63) / 64
 	if cap(ev.matched) < n {
@@ -133,23 +157,18 @@ func (p *Program) matchEvents(ev *event, cand []uint64) []uint64 {
 	}
 	m := ev.matched[:n]
 	clear(m)
-	walkSteps(ev, p.plan, cand, m)
-	return m
-}
-
-func walkSteps(ev *event, gs []step, cand, matched []uint64) {
-	for i := range gs {
-		g := &gs[i]
-		if cand != nil && !intersects(g.rules, cand) {
+	ops := p.ops
+	for i := 0; i < len(ops); {
+		o := &ops[i]
+		if cand != nil && (n == 1 && o.mask&cand[0] == 0 || n > 1 && !intersects(o.rules, cand)) ||
+			o.test != nil && o.test(ev) != tTrue {
+			i += int(o.skip)
 			continue
 		}
-		if g.test != nil && g.test(ev) != tTrue {
-			continue
+		if o.rule >= 0 {
+			m[o.rule>>6] |= 1 << (o.rule & 63)
 		}
-		if g.rule >= 0 {
-			matched[g.rule>>6] |= 1 << (g.rule & 63)
-			continue
-		}
-		walkSteps(ev, g.kids, cand, matched)
+		i++
 	}
+	return m
 }

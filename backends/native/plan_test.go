@@ -54,8 +54,8 @@ func TestPlanMatchesEachRule(t *testing.T) {
 		if diags.HasErrors() {
 			t.Fatalf("compile: %v", diags)
 		}
-		for _, s := range prog.plan {
-			if len(s.kids) > 1 {
+		for _, o := range prog.ops {
+			if o.rule < 0 {
 				shared++
 			}
 		}
