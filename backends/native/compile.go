@@ -1019,13 +1019,6 @@ func newStrSet(consts map[string]struct{}) *strSet {
 	return &strSet{multi: true, tab: newStrTable(ids)}
 }
 
-func (set *strSet) has(s []byte) bool {
-	if set.multi {
-		return set.tab.lookup(s) >= 0
-	}
-	return set.one.eq(s)
-}
-
 // textMode is how a string test sees a field's values: case-folded or as
 // they are, and with a number's text counted as a string (numText: `==`
 // and `in` on a keyword field, as Elasticsearch indexes it) or not
@@ -1052,6 +1045,28 @@ func (m textMode) text(v *scalar, folded [][]byte, i int) []byte {
 // setLeaf is true when any value of the field in slot s, seen in mode m,
 // is in set.
 func setLeaf(s int, m textMode, set *strSet) cond {
+	// One loop per kind of set, so that a value costs a compare, or a
+	// length test and (rarely) a probe, not a call to strSet.has.
+	if !set.multi {
+		one := set.one
+		return func(ev *event) tri {
+			vals := ev.vals[s]
+			if len(vals) == 0 {
+				return tFalse
+			}
+			var folded [][]byte
+			if m.fold {
+				folded = ev.foldedValues(s)
+			}
+			for i := range vals {
+				if t := m.text(&vals[i], folded, i); t != nil && one.eq(t) {
+					return tTrue
+				}
+			}
+			return tFalse
+		}
+	}
+	tab := &set.tab
 	return func(ev *event) tri {
 		vals := ev.vals[s]
 		if len(vals) == 0 {
@@ -1062,7 +1077,8 @@ func setLeaf(s int, m textMode, set *strSet) cond {
 			folded = ev.foldedValues(s)
 		}
 		for i := range vals {
-			if t := m.text(&vals[i], folded, i); t != nil && set.has(t) {
+			t := m.text(&vals[i], folded, i)
+			if t != nil && tab.mayHold(t) && tab.lookup(t) >= 0 {
 				return tTrue
 			}
 		}
@@ -1425,7 +1441,7 @@ func (p *Program) candidates(ev *event) []uint64 {
 				folded = ev.foldedValues(part.slot)
 			}
 			for i := range vals {
-				if t := part.mode.text(&vals[i], folded, i); t != nil {
+				if t := part.mode.text(&vals[i], folded, i); t != nil && part.tab.mayHold(t) {
 					if id := part.tab.lookup(t); id >= 0 {
 						for w, m := range part.byID[id] {
 							scratch[w] |= m

@@ -360,7 +360,7 @@ func (ps *patternSet) match(s []byte) bool {
 	if ps.any {
 		return true
 	}
-	if ps.exactTab.lookup(s) >= 0 {
+	if ps.exactTab.mayHold(s) && ps.exactTab.lookup(s) >= 0 {
 		return true
 	}
 	if len(ps.prefixes) > 0 && hasPrefixIn(ps.prefixes, s) {

@@ -158,6 +158,24 @@ func (p *Program) matchEvents(ev *event, cand []uint64) []uint64 {
 	m := ev.matched[:n]
 	clear(m)
 	ops := p.ops
+	if n == 1 && cand != nil {
+		// Up to 64 event rules, gated by the indexes: the common case,
+		// with the candidates and the matches in registers.
+		c, got := cand[0], uint64(0)
+		for i := 0; i < len(ops); {
+			o := &ops[i]
+			if o.mask&c == 0 || o.test != nil && o.test(ev) != tTrue {
+				i += int(o.skip)
+				continue
+			}
+			if o.rule >= 0 {
+				got |= 1 << o.rule
+			}
+			i++
+		}
+		m[0] = got
+		return m
+	}
 	for i := 0; i < len(ops); {
 		o := &ops[i]
 		if cand != nil && (n == 1 && o.mask&cand[0] == 0 || n > 1 && !intersects(o.rules, cand)) ||

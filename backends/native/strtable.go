@@ -45,9 +45,14 @@ func newStrTable(ids map[string]int32) strTable {
 	return t
 }
 
+// mayHold reports whether some key is as long as s: lookup's first test,
+// which callers in a loop make themselves (it is inlined, lookup is not)
+// to turn most values away without a call.
+func (t *strTable) mayHold(s []byte) bool { return t.lens&(1<<min(len(s), 63)) != 0 }
+
 // lookup returns s's id, or -1.
 func (t *strTable) lookup(s []byte) int32 {
-	if t.lens&(1<<min(len(s), 63)) == 0 {
+	if !t.mayHold(s) {
 		return -1 // also for the empty table
 	}
 	a, b := strWords(s)
