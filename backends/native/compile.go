@@ -326,26 +326,31 @@ func categoryLeaf(q *ir.EventQuery) ir.Expr {
 	return &ir.In{X: &ir.Field{Path: field}, Values: []ir.Value{ir.StringValue(q.Category)}}
 }
 
-// cost is a static estimate used to evaluate the cheapest terms first.
+// cost is a static estimate used to evaluate the cheapest terms first. A
+// test of an array field (process.args) is tested on each of its values,
+// several for most events: twice the cost of the same test on one value.
 func cost(e ir.Expr) int {
 	switch x := e.(type) {
 	case *ir.IsNull:
 		return 1
 	case *ir.In:
-		if _, ok := x.X.(*ir.Field); !ok {
+		f, ok := x.X.(*ir.Field)
+		if !ok {
 			return 50
 		}
 		if len(x.Values) == 1 && x.Values[0].Kind == ir.KindBool {
 			return 2
 		}
+		n := 3
 		if x.CaseInsensitive {
-			return 6
+			n = 6
 		}
-		return 3
+		return n * values(f)
 	case *ir.Compare:
 		return 4
 	case *ir.Match:
-		if _, ok := x.X.(*ir.Field); !ok {
+		f, ok := x.X.(*ir.Field)
+		if !ok {
 			return 60
 		}
 		n := 8 + len(x.Patterns)
@@ -355,7 +360,7 @@ func cost(e ir.Expr) int {
 		if x.CaseInsensitive {
 			n += 4
 		}
-		return n
+		return n * values(f)
 	case *ir.Not:
 		return cost(x.X)
 	case *ir.And:
@@ -372,6 +377,14 @@ func cost(e ir.Expr) int {
 		return n
 	}
 	return 40
+}
+
+// values is the weight of a field's number of values in cost.
+func values(f *ir.Field) int {
+	if d, ok := ecs.Lookup(f.Path); ok && d.Array {
+		return 2
+	}
+	return 1
 }
 
 // isLeaf reports whether e is a query predicate on a plain field: the
