@@ -36,6 +36,7 @@ type Program struct {
 	paths    []string
 	events   []eventRule // single-event rules, in the order of Rules
 	ops      []op        // the plan of the event rules (see step), flattened
+	opRules  [][]uint64  // over 64 event rules: each op's rule set
 	seqs     []*seqPlan
 	samples  []*samplePlan
 	pipes    []ir.Pipe // per rule: the effective head/tail (Kind 0: none)
@@ -247,7 +248,7 @@ func Compile(rules []*ir.Rule, opt Options) (*Program, ir.Diagnostics) {
 		sp.gate = stageGate(sp.stages...)
 	}
 	p.indexes = c.ruleIndexes(append(evQueries, c.stageQs...))
-	p.ops = flatten(c.plan(evQueries), nil)
+	p.ops, p.opRules = flatten(c.plan(evQueries), nil, nil)
 	if p.needTS {
 		tsSlot = c.slot("@timestamp")
 	}
