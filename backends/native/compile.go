@@ -1059,28 +1059,9 @@ func (m textMode) text(v *scalar, folded [][]byte, i int) []byte {
 // setLeaf is true when any value of the field in slot s, seen in mode m,
 // is in set.
 func setLeaf(s int, m textMode, set *strSet) cond {
-	// One loop per kind of set, so that a value costs a compare, or a
-	// length test and (rarely) a probe, not a call to strSet.has.
-	if !set.multi {
-		one := set.one
-		return func(ev *event) tri {
-			vals := ev.vals[s]
-			if len(vals) == 0 {
-				return tFalse
-			}
-			var folded [][]byte
-			if m.fold {
-				folded = ev.foldedValues(s)
-			}
-			for i := range vals {
-				if t := m.text(&vals[i], folded, i); t != nil && one.eq(t) {
-					return tTrue
-				}
-			}
-			return tFalse
-		}
-	}
-	tab := &set.tab
+	// The membership test is written out here, a compare or a length
+	// test and (rarely) a probe, rather than a call to a method per value.
+	one, multi, tab := set.one, set.multi, &set.tab
 	return func(ev *event) tri {
 		vals := ev.vals[s]
 		if len(vals) == 0 {
@@ -1092,7 +1073,14 @@ func setLeaf(s int, m textMode, set *strSet) cond {
 		}
 		for i := range vals {
 			t := m.text(&vals[i], folded, i)
-			if t != nil && tab.mayHold(t) && tab.lookup(t) >= 0 {
+			if t == nil {
+				continue
+			}
+			if multi {
+				if tab.mayHold(t) && tab.lookup(t) >= 0 {
+					return tTrue
+				}
+			} else if one.eq(t) {
 				return tTrue
 			}
 		}

@@ -523,16 +523,7 @@ func TestDifferentialManyRules(t *testing.T) {
 		eng := prog.NewEngine()
 		for range 50 {
 			doc := randEvent(r)
-			line, _ := json.Marshal(doc)
-			got := make([]bool, len(rules))
-			if err := eng.Process(line, func(m Match) { got[m.Rule] = true }); err != nil {
-				t.Fatalf("process %s: %v", line, err)
-			}
-			for i, e := range exprs {
-				if want := oracle(e, doc) == tTrue; got[i] != want {
-					t.Fatalf("batch %d rule %d: %s on %s: evaluator %v, oracle %v", b, i, ir.PrintExpr(e), line, got[i], want)
-				}
-			}
+			matchesOracle(t, eng, exprs, doc, fmt.Sprint("batch ", b))
 		}
 	}
 }
@@ -617,4 +608,21 @@ func firstDiff(a, b []string) int {
 		}
 	}
 	return min(len(a), len(b))
+}
+
+// matchesOracle processes doc with eng, whose rules are exprs (each an
+// event query's condition, the category included), and fails unless each
+// rule matched exactly when the oracle says its expression is true.
+func matchesOracle(t *testing.T, eng *Engine, exprs []ir.Expr, doc map[string]any, where string) {
+	t.Helper()
+	line, _ := json.Marshal(doc)
+	got := make([]bool, len(exprs))
+	if err := eng.Process(line, func(m Match) { got[m.Rule] = true }); err != nil {
+		t.Fatalf("process %s: %v", line, err)
+	}
+	for i, e := range exprs {
+		if want := oracle(e, doc) == tTrue; got[i] != want {
+			t.Fatalf("%s rule %d: %s on %s: evaluator %v, oracle %v", where, i, ir.PrintExpr(e), line, got[i], want)
+		}
+	}
 }

@@ -1,7 +1,6 @@
 package native
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -65,16 +64,7 @@ func TestPlanMatchesEachRule(t *testing.T) {
 			if k := r.IntN(4); k > 0 {
 				doc["event"] = map[string]any{"category": [][]any{nil, {"process"}, {"file", "process"}}[k-1]}
 			}
-			line, _ := json.Marshal(doc)
-			got := make([]bool, len(rules))
-			if err := eng.Process(line, func(m Match) { got[m.Rule] = true }); err != nil {
-				t.Fatalf("process %s: %v", line, err)
-			}
-			for i, e := range exprs {
-				if want := oracle(e, doc) == tTrue; got[i] != want {
-					t.Fatalf("batch %d rule %d: %s on %s: evaluator %v, oracle %v", b, i, ir.PrintExpr(e), line, got[i], want)
-				}
-			}
+			matchesOracle(t, eng, exprs, doc, fmt.Sprint("batch ", b))
 		}
 	}
 	if shared == 0 {
