@@ -29,7 +29,7 @@ instr:
 	$(GO) test -c -o bin/native.test ./backends/native
 	@for set in 9 18 20; do \
 		for n in 20000 60000; do \
-			GODEBUG=asyncpreemptoff=1 GOMAXPROCS=1 valgrind --tool=cachegrind --cache-sim=no \
+			GOGC=off GODEBUG=asyncpreemptoff=1 GOMAXPROCS=1 valgrind --tool=cachegrind --cache-sim=no \
 				--cachegrind-out-file=/dev/null bin/native.test -test.run '^$$' \
 				-test.bench "^BenchmarkRulesExtracted$$/^rules=$$set$$" -test.benchtime $${n}x 2>&1 | \
 				sed -n 's/.*I *refs: *//p' | tr -d ,; \

@@ -2,7 +2,9 @@ package native
 
 import (
 	"encoding/binary"
+	"maps"
 	"math/bits"
+	"slices"
 )
 
 // strTable maps constant strings (a leaf's set, an index's values) to ids.
@@ -34,7 +36,10 @@ func newStrTable(ids map[string]int32) strTable {
 	for i := range t.ids {
 		t.ids[i] = -1
 	}
-	for k, id := range ids {
+	// In a fixed order, so that collisions fall the same way in every
+	// process: a program's speed does not depend on map iteration order.
+	for _, k := range slices.Sorted(maps.Keys(ids)) {
+		id := ids[k]
 		c := newConstStr(k)
 		i := c.hash() & t.mask
 		for t.ids[i] >= 0 {
@@ -79,11 +84,14 @@ func newConstStr(s string) constStr {
 
 func (c *constStr) hash() uint64 { return wordsHash(len(c.s), c.a, c.b) }
 
-// eq reports whether s equals c.
+// eq reports whether s equals c. Small enough to be inlined: most values
+// differ from a constant in length, and cost a compare.
 func (c *constStr) eq(s []byte) bool {
-	if len(s) != len(c.s) {
-		return false
-	}
+	return len(s) == len(c.s) && c.eqSameLen(s)
+}
+
+// eqSameLen is eq for an s as long as c.
+func (c *constStr) eqSameLen(s []byte) bool {
 	if len(s) > 16 {
 		return string(s) == c.s
 	}
