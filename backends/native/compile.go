@@ -487,7 +487,13 @@ func (c *compiler) countLeaves(e ir.Expr) {
 
 // boolExpr compiles a condition. A nil Expr means "true". A leaf or clause
 // that several rules share is evaluated once per event.
-func (c *compiler) boolExpr(e ir.Expr) cond {
+func (c *compiler) boolExpr(e ir.Expr) cond { return c.boolExprUses(e, 1) }
+
+// boolExprUses is boolExpr for a test that stands for uses of e's
+// occurrences (a step of the plan, for the rules under it): when those are
+// all of them, nothing else asks for e and the per-event cache would only
+// cost.
+func (c *compiler) boolExprUses(e ir.Expr, uses int) cond {
 	k := c.shareKey(e)
 	if k == "" {
 		return c.leaf(e)
@@ -501,7 +507,7 @@ func (c *compiler) boolExpr(e ir.Expr) cond {
 			c.compiled[k] = inner
 		}
 	}
-	if c.leafCount[k] < 2 {
+	if c.leafCount[k] <= uses {
 		return inner
 	}
 	id, ok := c.memo[k]

@@ -100,7 +100,7 @@ func (c *compiler) plan(qs []*ir.EventQuery) []step {
 			keys[i] = append(keys[i][:j:j], keys[i][j+1:]...)
 			with = append(with, i)
 		}
-		g := step{test: c.boolExpr(expr[best]), rule: -1, rules: make([]uint64, words), kids: split(with)}
+		g := step{test: c.boolExprUses(expr[best], len(with)), rule: -1, rules: make([]uint64, words), kids: split(with)}
 		for _, i := range with {
 			g.rules[i>>6] |= 1 << (i & 63)
 		}
