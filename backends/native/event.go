@@ -331,12 +331,23 @@ type decoder struct {
 // or -1. The common case, a quote within the same 64-byte block, is
 // inlined.
 func (d *decoder) quoteAfter(j int) int {
-	if w := j >> 6; w < len(d.blk) {
-		if m := d.blk[w].q >> (uint(j) & 63); m != 0 {
-			return j + bits.TrailingZeros64(m)
-		}
+	if q, ok := d.quoteNear(j); ok {
+		return q
 	}
 	return d.quoteAfterSlow(j)
+}
+
+// quoteNear is quoteAfter when the quote is in j's own 64-byte block, as
+// it is for nearly every key and string: small enough to be inlined, which
+// quoteAfter is not, so that object's loop makes no call for them (a call
+// in Go spills every register the loop holds).
+func (d *decoder) quoteNear(j int) (int, bool) {
+	if w := j >> 6; w < len(d.blk) {
+		if m := d.blk[w].q >> (uint(j) & 63); m != 0 {
+			return j + bits.TrailingZeros64(m), true
+		}
+	}
+	return 0, false
 }
 
 func (d *decoder) quoteAfterSlow(j int) int {
@@ -431,7 +442,10 @@ func (d *decoder) object(node *trieNode) error {
 			return d.errf("expected a string key")
 		}
 		// Read the key, and kw, its first 8 bytes as trieNode.words has them.
-		j := d.quoteAfter(i + 1)
+		j, ok := d.quoteNear(i + 1)
+		if !ok {
+			j = d.quoteAfterSlow(i + 1)
+		}
 		if j < 0 {
 			d.i = len(b)
 			return d.errf("unterminated string")
@@ -504,7 +518,10 @@ func (d *decoder) object(node *trieNode) error {
 			i = d.i
 		case c == '"':
 			// An unread string, the commonest value.
-			j := d.quoteAfter(i + 1)
+			j, ok := d.quoteNear(i + 1)
+			if !ok {
+				j = d.quoteAfterSlow(i + 1)
+			}
 			if j < 0 {
 				d.i = len(b)
 				return d.errf("unterminated string")
