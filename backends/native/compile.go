@@ -274,7 +274,7 @@ func effectivePipe(pp []ir.Pipe) ir.Pipe {
 }
 
 func buildTrie(paths []string) *trieNode {
-	root := &trieNode{slot: -1}
+	root := &trieNode{slot: -1, table: noChildren}
 	for s, p := range paths {
 		n := root
 		for _, seg := range strings.Split(p, ".") {

@@ -168,3 +168,35 @@ func refExtract(line []byte, paths []string) (map[string][]string, bool) {
 	}
 	return out, true
 }
+
+// TestTrieLookup: a node finds each child by its exact name, whatever its
+// length (the first word, the last word and, past 16 bytes, the rest are
+// compared), and no key that differs from a name in one byte; a node
+// without children finds nothing.
+func TestTrieLookup(t *testing.T) {
+	var names []string
+	for n := 1; n <= 40; n++ {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = 'a' + byte((i*7+n)%26)
+		}
+		names = append(names, string(b))
+	}
+	root := buildTrie(names)
+	for _, name := range names {
+		ch := root.child([]byte(name))
+		if ch == nil || ch.name != name {
+			t.Fatalf("%q: not found", name)
+		}
+		if ch.child([]byte(name)) != nil || ch.child(nil) != nil {
+			t.Fatalf("%q: a node without children found a child", name)
+		}
+		for i := range len(name) {
+			k := []byte(name)
+			k[i] ^= 0x20
+			if got := root.child(k); got != nil {
+				t.Errorf("%q found %q", k, got.name)
+			}
+		}
+	}
+}

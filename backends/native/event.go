@@ -53,9 +53,13 @@ type trieNode struct {
 	first [256]bool
 }
 
+// noChildren is the table of a node without children: one empty slot,
+// which no key matches, so that lookup need not test for a table.
+var noChildren = []trieSlot{{n: -1}}
+
 // addChild appends a child named seg.
 func (n *trieNode) addChild(seg, path string) *trieNode {
-	ch := &trieNode{name: seg, path: path, word: keyWord([]byte(seg)), slot: -1}
+	ch := &trieNode{name: seg, path: path, word: keyWord([]byte(seg)), slot: -1, table: noChildren}
 	n.children = append(n.children, ch)
 	if seg != "" {
 		n.first[seg[0]] = true
@@ -64,17 +68,20 @@ func (n *trieNode) addChild(seg, path string) *trieNode {
 	return ch
 }
 
-// buildTable finds a multiplier that sends every child to its own slot of
-// the smallest table that allows one (tried in a fixed order, so a trie is
-// a pure function of its paths).
 // trieSlot is one entry of trieNode.table: the child's word and length
-// are kept in the table itself, so that rejecting a key reads no node.
+// are kept in the table itself, so that rejecting a key reads no node, and
+// so is its last word, so that a name of up to 16 bytes is matched by two
+// compares, without memequal.
 type trieSlot struct {
 	word uint64
-	n    int // the name's length, -1 for an empty slot
+	tail uint64 // the name's last 8 bytes, when it is longer than 8
+	n    int    // the name's length, -1 for an empty slot
 	node *trieNode
 }
 
+// buildTable finds a multiplier that sends every child to its own slot of
+// the smallest table that allows one (tried in a fixed order, so a trie is
+// a pure function of its paths).
 func (n *trieNode) buildTable() {
 	seed := uint64(0x9e3779b97f4a7c15)
 	for bitsN := bits.Len(uint(len(n.children))); ; bitsN++ {
@@ -97,6 +104,9 @@ func (n *trieNode) buildTable() {
 					continue try
 				}
 				table[h] = trieSlot{word: c.word, n: len(c.name), node: c}
+				if len(c.name) > 8 {
+					table[h].tail = binary.LittleEndian.Uint64([]byte(c.name[len(c.name)-8:]))
+				}
 			}
 			n.table, n.mul, n.shift = table, mul, shift
 			return
@@ -121,13 +131,14 @@ func (n *trieNode) child(name []byte) *trieNode {
 	return n.lookup(name, keyWord(name))
 }
 
-// lookup finds the child named key, whose keyWord is kw.
+// lookup finds the child named key, whose keyWord is kw. It must stay
+// within Go's inlining budget (75 of 80): object calls it for every key of
+// a line, and a call there spills the loop's registers. The hash needs no
+// mask: it is below the table's size by construction (and 0 for
+// noChildren).
 func (n *trieNode) lookup(key []byte, kw uint64) *trieNode {
-	if len(n.table) == 0 {
-		return nil
-	}
-	e := &n.table[trieHash(kw, len(key), n.mul, n.shift)&uint64(len(n.table)-1)]
-	if e.word == kw && e.n == len(key) && (len(key) <= 8 || e.node.name[8:] == string(key[8:])) {
+	e := &n.table[trieHash(kw, len(key), n.mul, n.shift)]
+	if e.word == kw && e.n == len(key) && (len(key) <= 8 || e.tail == binary.LittleEndian.Uint64(key[len(key)-8:]) && (len(key) <= 16 || e.node.name[8:] == string(key[8:]))) {
 		return e.node
 	}
 	return nil
