@@ -1032,11 +1032,7 @@ func newStrSet(consts map[string]struct{}) *strSet {
 			return &strSet{one: newConstStr(k)}
 		}
 	}
-	ids := make(map[string]int32, len(consts))
-	for k := range consts {
-		ids[k] = int32(len(ids))
-	}
-	return &strSet{multi: true, tab: newStrTable(ids)}
+	return &strSet{multi: true, tab: setTable(consts)}
 }
 
 // textMode is how a string test sees a field's values: case-folded or as
@@ -1248,10 +1244,14 @@ func (c *compiler) ruleIndexes(qs []*ir.EventQuery) []ruleIndex {
 		score := 0.0
 		counted := map[string]bool{}
 		for _, req := range reqs {
-			if req == nil || counted[req.String()] {
+			if req == nil {
 				continue
 			}
-			counted[req.String()] = true
+			canon := req.String()
+			if counted[canon] {
+				continue
+			}
+			counted[canon] = true
 			pass := 0.0
 			for k, vs := range req {
 				pass += float64(len(vs)) / float64(len(vals[k]))

@@ -296,11 +296,7 @@ func newPatternSet(patterns []string) *patternSet {
 	ps.prefixes = pruneCovered(ps.prefixes)
 	ps.suffixes = pruneCovered(ps.suffixes)
 	if len(ps.exact) > 0 {
-		ids := map[string]int32{}
-		for k := range ps.exact {
-			ids[k] = 0
-		}
-		ps.exactTab = newStrTable(ids)
+		ps.exactTab = setTable(ps.exact)
 	}
 	return ps
 }

@@ -183,7 +183,9 @@ func (p *Program) matchEvents(ev *event, cand []uint64) []uint64 {
 	}
 	for i := 0; i < len(ops); {
 		o := &ops[i]
-		if cand != nil && (n == 1 && o.mask&cand[0] == 0 || n > 1 && !intersects(p.opRules[i], cand)) ||
+		// Here cand, when there is one, spans several words: the case of
+		// one word returned above.
+		if cand != nil && !intersects(p.opRules[i], cand) ||
 			o.test != nil && o.test(ev) != tTrue {
 			i += int(o.skip)
 			continue

@@ -50,6 +50,16 @@ func newStrTable(ids map[string]int32) strTable {
 	return t
 }
 
+// setTable is the table of a set of strings, numbered in no particular
+// order: for membership tests, where the id does not matter.
+func setTable(consts map[string]struct{}) strTable {
+	ids := make(map[string]int32, len(consts))
+	for k := range consts {
+		ids[k] = int32(len(ids))
+	}
+	return newStrTable(ids)
+}
+
 // mayHold reports whether some key is as long as s: lookup's first test,
 // which callers in a loop make themselves (it is inlined, lookup is not)
 // to turn most values away without a call.
