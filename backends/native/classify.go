@@ -48,27 +48,30 @@ func moveMask(m uint64) uint64 { return ((m >> 7) * 0x0102040810204080) >> 56 }
 
 // indexLine fills blk (reused, grown when short) with the masks of line,
 // quotes and brackets in their final form: escaped quotes dropped, brackets
-// inside strings dropped. It reports whether the line holds a backslash,
+// inside strings dropped, and one empty block after the line's, so that
+// the 64 bytes from any offset of the line are read from two blocks
+// without a check for the second (window). It reports whether the line holds a backslash,
 // that is, whether any string may need unescaping, and the offset of the
 // first backslash outside every string, or -1. Such a line is not JSON,
 // and the masks after that backslash are not to be trusted: it was taken
 // to escape the byte after it, which only holds inside a string.
 func indexLine(blk []block, line []byte) ([]block, bool, int) {
 	n := (len(line) + 63) / 64
-	if cap(blk) < n {
-		blk = make([]block, n, n+n/2)
+	if cap(blk) < n+1 {
+		blk = make([]block, n+1, n+n/2+1)
 	}
-	blk = blk[:n]
+	blk = blk[:n+1]
+	blk[n] = block{}
 	full := len(line) / 64
 	classifyBlocks(blk[:full], line)
 	if full < n {
 		var tail [64]byte // zero bytes are none of the classes
 		copy(tail[:], line[full*64:])
-		classifyBlocks(blk[full:], tail[:])
+		classifyBlocks(blk[full:n], tail[:])
 	}
 	var inStr, esc uint64
 	anyBS, stray := false, -1
-	for k := range blk {
+	for k := range blk[:n] {
 		c := &blk[k]
 		if c.bs != 0 || esc != 0 {
 			anyBS = true
@@ -85,6 +88,29 @@ func indexLine(blk []block, line []byte) ([]block, bool, int) {
 		}
 	}
 	return blk, anyBS, stray
+}
+
+// quotesFrom returns the unescaped quotes of the 64 bytes from k (bit n
+// for byte k+n), which may straddle two blocks: a key or a short string
+// is found whole in it wherever it starts. k must be within the line that
+// blk indexes. Small enough to be inlined.
+func quotesFrom(blk []block, k int) uint64 {
+	w, s := k>>6, uint(k)&63
+	if w+1 >= len(blk) {
+		return 0
+	}
+	// Two shifts of at most 63 for the second block: << (64-s) would be
+	// a shift of 64 at s == 0, which Go allows and guards at a cost.
+	return blk[w].q>>s | blk[w+1].q<<1<<(63-s)
+}
+
+// backslashesFrom is quotesFrom for the backslashes.
+func backslashesFrom(blk []block, k int) uint64 {
+	w, s := k>>6, uint(k)&63
+	if w+1 >= len(blk) {
+		return 0
+	}
+	return blk[w].bs>>s | blk[w+1].bs<<1<<(63-s)
 }
 
 // prefixXor sets bit n to the parity of bits 0..n of x.

@@ -78,6 +78,7 @@ func TestIndexLineMatchesAScan(t *testing.T) {
 				w.cl |= bit
 			}
 		}
+		want = append(want, block{}) // the empty block after the line's
 		if anyBS != sawBS || len(blk) != len(want) || stray != wantStray {
 			t.Fatalf("%q: anyBS %v, %d blocks, stray at %d; want %v, %d, %d", line, anyBS, len(blk), stray, sawBS, len(want), wantStray)
 		}

@@ -48,8 +48,9 @@ type trieNode struct {
 	mul   uint64
 	shift uint8
 	slot  int // -1 when no field ends here
-	// first marks the first bytes of the children's names: a key whose first
-	// byte is not marked cannot be a dotted path through a child.
+	// first marks the first bytes of the children's names ('"' for an
+	// empty name, being the byte after an empty key): a key whose first
+	// byte is not marked is neither a child nor a dotted path through one.
 	first [256]bool
 }
 
@@ -63,6 +64,8 @@ func (n *trieNode) addChild(seg, path string) *trieNode {
 	n.children = append(n.children, ch)
 	if seg != "" {
 		n.first[seg[0]] = true
+	} else {
+		n.first['"'] = true // the byte after an empty key's opening quote
 	}
 	n.buildTable()
 	return ch
@@ -115,7 +118,7 @@ func (n *trieNode) buildTable() {
 }
 
 func trieHash(kw uint64, n int, mul uint64, shift uint8) uint64 {
-	return ((kw + uint64(n)) * mul) >> shift
+	return ((kw + uint64(n)) * mul) >> (shift & 63) // shift < 64: no guard for a larger one
 }
 
 // keyWord packs the first 8 bytes of key, zero-padded, little-endian.
@@ -339,28 +342,17 @@ type decoder struct {
 }
 
 // quoteAfter returns the index of the first unescaped '"' at or after j,
-// or -1. The common case, a quote within the same 64-byte block, is
-// inlined.
+// or -1. A quote within 64 bytes, the common case, takes one look at the
+// masks.
 func (d *decoder) quoteAfter(j int) int {
-	if q, ok := d.quoteNear(j); ok {
-		return q
+	if q := quotesFrom(d.blk, j); q != 0 {
+		return j + bits.TrailingZeros64(q)
 	}
 	return d.quoteAfterSlow(j)
 }
 
-// quoteNear is quoteAfter when the quote is in j's own 64-byte block, as
-// it is for nearly every key and string: small enough to be inlined, which
-// quoteAfter is not, so that object's loop makes no call for them (a call
-// in Go spills every register the loop holds).
-func (d *decoder) quoteNear(j int) (int, bool) {
-	if w := j >> 6; w < len(d.blk) {
-		if m := d.blk[w].q >> (uint(j) & 63); m != 0 {
-			return j + bits.TrailingZeros64(m), true
-		}
-	}
-	return 0, false
-}
-
+// quoteAfterSlow is quoteAfter for a quote more than 64 bytes away: the
+// blocks after j's, none of whose quotes can be before j+64.
 func (d *decoder) quoteAfterSlow(j int) int {
 	for w := j>>6 + 1; w < len(d.blk); w++ {
 		if m := d.blk[w].q; m != 0 {
@@ -378,9 +370,11 @@ func (d *decoder) escaped(from, to int) bool {
 
 // skipContainer returns the index just past the object or array that
 // starts at b[i], counting the brackets outside strings 64 bytes at a
-// time: the depth can only reach zero in a block with at least as many
-// closing brackets as the depth at its start, and only there are the
-// brackets looked at one by one.
+// time: a block with fewer closing brackets than the depth at its start
+// cannot end the value and is passed by two population counts. In the
+// others the brackets are taken one by one, in order, without a branch on
+// which kind each is: the containers that no rule reads are mostly small
+// ({"id":"0","name":"root"}), so this is usually a handful of steps.
 func (d *decoder) skipContainer(i int) (int, bool) {
 	w := i >> 6
 	if w >= len(d.blk) {
@@ -391,17 +385,17 @@ func (d *decoder) skipContainer(i int) (int, bool) {
 	cl := d.blk[w].cl >> sh << sh
 	depth := 0
 	for {
-		nc := bits.OnesCount64(cl)
-		if nc >= depth {
-			for c := cl; c != 0; c &= c - 1 {
-				p := bits.TrailingZeros64(c)
-				below := uint64(1)<<p - 1
-				if depth+bits.OnesCount64(op&below)-bits.OnesCount64(cl&below) == 1 {
+		if bits.OnesCount64(cl) < depth {
+			depth += bits.OnesCount64(op) - bits.OnesCount64(cl)
+		} else {
+			for m := op | cl; m != 0; m &= m - 1 {
+				p := bits.TrailingZeros64(m)
+				depth += int(op>>p&1)<<1 - 1 // +1 for an opening bracket, -1 for a closing one
+				if depth == 0 {
 					return w<<6 + p + 1, true
 				}
 			}
 		}
-		depth += bits.OnesCount64(op) - nc
 		if w++; w >= len(d.blk) {
 			return len(d.b), false
 		}
@@ -434,12 +428,135 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
+// What skipKeys stopped at, for object to go on from.
+const (
+	atKey   = iota // a key (or a blank before one) to read in full
+	atValue        // a value: for next when it is not nil, else to skip
+	atSep          // the end of a value, before ',' or '}' (or a blank)
+	atEnd          // past the object's closing brace
+)
+
+// skipKeys passes, from the key at b[i], the members of an object under
+// node that no rule reads, takes the strings of the fields that it finds
+// when they need neither unescaping nor a larger slice, and stops at the
+// first member that needs more: a key or string with an escape or over 64
+// bytes, a key of over 16 bytes that may be a child's, a dotted key, a
+// field's other values (objects, arrays, numbers), blanks, a syntax
+// error. object reads that member in full and calls skipKeys again. Nearly
+// every member of an event is passed here, and its loop calls nothing but
+// skipContainer: in Go a call spills the registers that the loop holds,
+// which had made the general loop in object cost about 210 instructions
+// per key.
+func (d *decoder) skipKeys(node *trieNode, i int) (int, *trieNode, int) {
+	b, blk, bs, ev := d.b, d.blk, d.bs, d.ev
+	for {
+		if i+1 >= len(b) || b[i] != '"' {
+			return i, nil, atKey
+		}
+		k := i + 1
+		q := quotesFrom(blk, k)
+		if q == 0 {
+			return i, nil, atKey
+		}
+		n := bits.TrailingZeros64(q) & 63 // the key's length (& 63: a shift by n needs no guard)
+		j := k + n
+		if bs && backslashesFrom(blk, k)&(1<<n-1) != 0 || j+2 >= len(b) || b[j+1] != ':' || b[j+2] <= ' ' {
+			return i, nil, atKey
+		}
+		i = j + 2
+		// A key whose first byte starts no child's name (b[k] is the
+		// closing quote for "") is neither a child nor a dotted path
+		// through one: most keys are passed on this test alone.
+		var next *trieNode
+		if node.first[b[k]] {
+			if k+8 > len(b) {
+				return k - 1, nil, atKey
+			}
+			kw := binary.LittleEndian.Uint64(b[k : k+8])
+			if n < 8 {
+				kw &= 1<<(8*n) - 1
+			}
+			// node.lookup, without its call to memequal for keys over
+			// 16 bytes, which object looks up instead.
+			if e := &node.table[trieHash(kw, n, node.mul, node.shift)]; e.word == kw && e.n == n {
+				if n <= 8 || n <= 16 && e.tail == binary.LittleEndian.Uint64(b[j-8:j]) {
+					next = e.node
+				} else if n > 16 {
+					return k - 1, nil, atKey
+				}
+			}
+			if next == nil {
+				// Maybe a dotted path through a child (hasDot): object
+				// looks for it.
+				t := kw ^ (lo8 * '.') // the zero padding never reads as a '.'
+				if (t-lo8)&^t&hi8 != 0 || n > 16 {
+					return k - 1, nil, atKey
+				}
+				if n > 8 {
+					if t = binary.LittleEndian.Uint64(b[j-8:j]) ^ (lo8 * '.'); (t-lo8)&^t&hi8 != 0 {
+						return k - 1, nil, atKey
+					}
+				}
+			}
+		}
+		switch c := b[i]; {
+		case next != nil:
+			// A field's string without escapes is added here, while
+			// its values have room: nothing here may call (append).
+			if next.slot < 0 || c != '"' {
+				return i, next, atValue
+			}
+			q := quotesFrom(blk, i+1)
+			l := bits.TrailingZeros64(q) & 63
+			vals := &ev.vals[next.slot]
+			if q == 0 || bs && backslashesFrom(blk, i+1)&(1<<l-1) != 0 || len(*vals) == cap(*vals) {
+				return i, next, atValue
+			}
+			*vals = (*vals)[:len(*vals)+1]
+			(*vals)[len(*vals)-1] = scalar{k: kStr, s: b[i+1 : i+1+l]}
+			i += l + 2
+		case c == '"':
+			q := quotesFrom(blk, i+1)
+			if q == 0 {
+				return i, nil, atValue
+			}
+			i += bits.TrailingZeros64(q) + 2
+		case c == '{' || c == '[':
+			end, ok := d.skipContainer(i)
+			if !ok {
+				return i, nil, atValue
+			}
+			i = end
+		default:
+			// A number, true, false or null: only its extent matters.
+			j := i
+			for j < len(b) && !isDelim[b[j]] {
+				j++
+			}
+			if j == i {
+				return i, nil, atValue
+			}
+			i = j
+		}
+		if i+1 < len(b) && b[i] == ',' {
+			i++
+			continue
+		}
+		if i < len(b) && b[i] == '}' {
+			return i + 1, nil, atEnd
+		}
+		return i, nil, atSep
+	}
+}
+
 // object reads an object whose keys are looked up under node (nil: skip).
-// The cursor is kept in a local between calls (writes through d cost). Keys
-// and the strings that no rule reads are most of an event: their commonest
-// shapes (a key under 8 bytes, a string without escapes) are handled here
-// without calls.
+// skipKeys passes the members that no rule reads; the members that it
+// stops at are read here. The cursor is kept in a local between calls
+// (writes through d cost).
 func (d *decoder) object(node *trieNode) error {
+	if node == nil {
+		node = noFields
+	}
 	b := d.b
 	i := skipSpace(b, d.i+1) // past '{'
 	if i < len(b) && b[i] == '}' {
@@ -447,116 +564,55 @@ func (d *decoder) object(node *trieNode) error {
 		return nil
 	}
 	for {
-		i = skipSpace(b, i)
-		if i >= len(b) || b[i] != '"' {
+		var next *trieNode
+		var at int
+		i, next, at = d.skipKeys(node, i)
+		if at == atEnd {
 			d.i = i
-			return d.errf("expected a string key")
+			return nil
 		}
-		// Read the key, and kw, its first 8 bytes as trieNode.words has them.
-		j, ok := d.quoteNear(i + 1)
-		if !ok {
-			j = d.quoteAfterSlow(i + 1)
-		}
-		if j < 0 {
-			d.i = len(b)
-			return d.errf("unterminated string")
-		}
-		key := b[i+1 : j]
-		var kw uint64
-		if d.escaped(i+1, j) {
-			d.i = i
-			k, err := d.str()
-			if err != nil {
-				return err
+		if at == atKey {
+			i = skipSpace(b, i)
+			if i >= len(b) || b[i] != '"' {
+				d.i = i
+				return d.errf("expected a string key")
 			}
-			key, kw, i = k, keyWord(k), d.i
-		} else {
-			if i+9 <= len(b) {
-				kw = binary.LittleEndian.Uint64(b[i+1:])
-				if len(key) < 8 {
-					kw &= 1<<(8*len(key)) - 1
+			j := d.quoteAfter(i + 1)
+			if j < 0 {
+				d.i = len(b)
+				return d.errf("unterminated string")
+			}
+			key := b[i+1 : j]
+			if d.escaped(i+1, j) {
+				d.i = i
+				k, err := d.str()
+				if err != nil {
+					return err
 				}
+				key, i = k, d.i
 			} else {
-				kw = keyWord(key)
+				i = j + 1
 			}
-			i = j + 1
-		}
-		// `"key":value` without blanks is the usual shape.
-		if i+1 < len(b) && b[i] == ':' && b[i+1] > ' ' {
-			i++
-		} else {
+			kw := keyWord(key)
 			i = skipSpace(b, i)
 			if i >= len(b) || b[i] != ':' {
 				d.i = i
 				return d.errf("expected ':' after a key")
 			}
 			i = skipSpace(b, i+1)
-		}
-		var next *trieNode
-		if node != nil {
 			if next = node.lookup(key, kw); next == nil && len(key) > 0 && node.first[key[0]] && hasDot(key, kw) {
 				next = node.dotted(key)
 			}
 		}
-		if i >= len(b) {
-			d.i = i
-			return d.errf("expected a value")
-		}
-		switch c := b[i]; {
-		case next != nil && c == '"' && next.slot >= 0:
-			// A string for a field: taken here when it has no escape.
-			if j := d.quoteAfter(i + 1); j >= 0 && !d.escaped(i+1, j) {
-				d.add(next, scalar{k: kStr, s: b[i+1 : j]})
-				i = j + 1
-				break
-			}
-			d.i = i
-			if err := d.value(next, false); err != nil {
-				return err
-			}
-			i = d.i
-		case next != nil && c == '[' && next.slot >= 0:
-			j, err := d.fieldArray(i, next)
-			if err != nil {
-				return err
-			}
-			i = j
-		case next != nil:
-			d.i = i
-			if err := d.value(next, false); err != nil {
-				return err
-			}
-			i = d.i
-		case c == '"':
-			// An unread string, the commonest value.
-			j, ok := d.quoteNear(i + 1)
-			if !ok {
-				j = d.quoteAfterSlow(i + 1)
-			}
-			if j < 0 {
-				d.i = len(b)
-				return d.errf("unterminated string")
-			}
-			i = j + 1
-		case c == '{' || c == '[':
-			end, ok := d.skipContainer(i)
-			if !ok {
-				d.i = len(b)
-				return d.errf("unexpected end of line inside a value")
-			}
-			i = end
-		default:
-			// An unread number, true, false or null: only its extent
-			// matters. It ends where a delimiter starts.
-			j := i
-			for j < len(b) && !isDelim[b[j]] {
-				j++
-			}
-			if j == i {
+		if at != atSep {
+			if i >= len(b) {
 				d.i = i
 				return d.errf("expected a value")
 			}
-			i = j
+			var err error
+			if i, err = d.member(next, i); err != nil {
+				return err
+			}
 		}
 		i = skipSpace(b, i)
 		if i >= len(b) {
@@ -574,6 +630,58 @@ func (d *decoder) object(node *trieNode) error {
 		d.i = i
 		return d.errf("expected ',' or '}'")
 	}
+}
+
+// noFields is the node of an object under which no rule reads anything.
+var noFields = &trieNode{table: noChildren, slot: -1}
+
+// member reads the value at b[i] of an object's member, for next (nil:
+// skip it), and returns the index past it.
+func (d *decoder) member(next *trieNode, i int) (int, error) {
+	b := d.b
+	switch c := b[i]; {
+	case next != nil && c == '"' && next.slot >= 0:
+		// A string for a field: taken here when it has no escape.
+		if j := d.quoteAfter(i + 1); j >= 0 && !d.escaped(i+1, j) {
+			d.add(next, scalar{k: kStr, s: b[i+1 : j]})
+			return j + 1, nil
+		}
+	case next != nil && c == '[' && next.slot >= 0:
+		return d.fieldArray(i, next)
+	case next != nil:
+	case c == '"':
+		// An unread string, the commonest value.
+		j := d.quoteAfter(i + 1)
+		if j < 0 {
+			d.i = len(b)
+			return 0, d.errf("unterminated string")
+		}
+		return j + 1, nil
+	case c == '{' || c == '[':
+		end, ok := d.skipContainer(i)
+		if !ok {
+			d.i = len(b)
+			return 0, d.errf("unexpected end of line inside a value")
+		}
+		return end, nil
+	default:
+		// An unread number, true, false or null: only its extent
+		// matters. It ends where a delimiter starts.
+		j := i
+		for j < len(b) && !isDelim[b[j]] {
+			j++
+		}
+		if j == i {
+			d.i = i
+			return 0, d.errf("expected a value")
+		}
+		return j, nil
+	}
+	d.i = i
+	if err := d.value(next, false); err != nil {
+		return 0, err
+	}
+	return d.i, nil
 }
 
 // fieldArray reads the array at b[i] for a field (process.args, event.type)
