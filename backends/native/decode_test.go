@@ -207,3 +207,24 @@ func TestTrieLookup(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeRejectsBadFieldValues: a malformed value of a field that a
+// rule reads is a syntax error, whichever path of the decoder reads it
+// (the second decode into one event finds room in the field's slice).
+func TestDecodeRejectsBadFieldValues(t *testing.T) {
+	x := extractor{root: buildTrie([]string{"a", "b.c"}), tsSlot: -1}
+	ev := newEvent(2, 0)
+	if err := x.decode(ev, []byte(`{"a":["v","w","x","y"],"b":{"c":"v"}}`)); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{
+		`{"a":["x",]}`, `{"a":["x" "y"]}`, `{"a":["x",}`, `{"a":["x"}`, `{"a":["x"],}`,
+		`{"a":"x" "y"}`, `{"a":"x",}`, `{"b":{"c":["x",]}}`, `{"b":{"c":"x",}}`, `{"a":[,"x"]}`,
+	} {
+		for pass := 1; pass <= 2; pass++ {
+			if err := x.decode(ev, []byte(line)); err == nil {
+				t.Errorf("%s: pass %d: decoded without an error", line, pass)
+			}
+		}
+	}
+}

@@ -449,10 +449,11 @@ const (
 // per key.
 func (d *decoder) skipKeys(node *trieNode, i int) (int, *trieNode, int) {
 	b, blk, bs, ev := d.b, d.blk, d.bs, d.ev
+	if i+1 >= len(b) || b[i] != '"' {
+		return i, nil, atKey
+	}
 	for {
-		if i+1 >= len(b) || b[i] != '"' {
-			return i, nil, atKey
-		}
+		// b[i] is a key's opening quote, and not the line's last byte.
 		k := i + 1
 		q := quotesFrom(blk, k)
 		if q == 0 {
@@ -501,20 +502,46 @@ func (d *decoder) skipKeys(node *trieNode, i int) (int, *trieNode, int) {
 		}
 		switch c := b[i]; {
 		case next != nil:
-			// A field's string without escapes is added here, while
-			// its values have room: nothing here may call (append).
-			if next.slot < 0 || c != '"' {
+			// A field's strings without escapes, alone or in an array
+			// (process.args), are added here while its values have room:
+			// nothing here may call (append). Anything else is object's,
+			// with the values added so far taken back.
+			if next.slot < 0 || c != '"' && c != '[' {
 				return i, next, atValue
 			}
-			q := quotesFrom(blk, i+1)
-			l := bits.TrailingZeros64(q) & 63
 			vals := &ev.vals[next.slot]
-			if q == 0 || bs && backslashesFrom(blk, i+1)&(1<<l-1) != 0 || len(*vals) == cap(*vals) {
+			n0, p := len(*vals), i
+			if c == '[' {
+				p++
+			}
+			for p+1 < len(b) && b[p] == '"' {
+				q := quotesFrom(blk, p+1)
+				l := bits.TrailingZeros64(q) & 63
+				if q == 0 || bs && backslashesFrom(blk, p+1)&(1<<l-1) != 0 || len(*vals) == cap(*vals) {
+					break
+				}
+				*vals = (*vals)[:len(*vals)+1]
+				(*vals)[len(*vals)-1] = scalar{k: kStr, s: b[p+1 : p+1+l]}
+				if p += l + 2; c == '"' {
+					break // a single string
+				}
+				// Past a ',' only to a string: `["x",]` is object's to
+				// reject.
+				if p+2 < len(b) && binary.LittleEndian.Uint16(b[p:p+2]) == ','|'"'<<8 {
+					p++
+				} else {
+					break
+				}
+			}
+			switch {
+			case c == '"' && len(*vals) > n0:
+				i = p
+			case c == '[' && p < len(b) && b[p] == ']' && (len(*vals) > n0 || p == i+1):
+				i = p + 1 // the whole array, or []
+			default:
+				*vals = (*vals)[:n0]
 				return i, next, atValue
 			}
-			*vals = (*vals)[:len(*vals)+1]
-			(*vals)[len(*vals)-1] = scalar{k: kStr, s: b[i+1 : i+1+l]}
-			i += l + 2
 		case c == '"':
 			q := quotesFrom(blk, i+1)
 			if q == 0 {
@@ -538,7 +565,8 @@ func (d *decoder) skipKeys(node *trieNode, i int) (int, *trieNode, int) {
 			}
 			i = j
 		}
-		if i+1 < len(b) && b[i] == ',' {
+		// `,"` goes on to the next key, with one compare.
+		if i+2 < len(b) && binary.LittleEndian.Uint16(b[i:i+2]) == ','|'"'<<8 {
 			i++
 			continue
 		}
