@@ -339,6 +339,7 @@ type decoder struct {
 	ev  *event
 	blk []block // b's masks (indexLine)
 	bs  bool    // b holds a backslash: strings must be checked for escapes
+	err error   // the error that skipKeys returns atErr for
 }
 
 // quoteAfter returns the index of the first unescaped '"' at or after j,
@@ -434,6 +435,7 @@ const (
 	atValue        // a value: for next when it is not nil, else to skip
 	atSep          // the end of a value, before ',' or '}' (or a blank)
 	atEnd          // past the object's closing brace
+	atErr          // a syntax error, in decoder.err, inside a nested object
 )
 
 // skipKeys passes, from the key at b[i], the members of an object under
@@ -506,6 +508,16 @@ func (d *decoder) skipKeys(node *trieNode, i int) (int, *trieNode, int) {
 			// (process.args), are added here while its values have room:
 			// nothing here may call (append). Anything else is object's,
 			// with the values added so far taken back.
+			if c == '{' && len(next.children) > 0 {
+				// An object on a path (process.parent): read here, so
+				// that object is not called back for each.
+				d.i = i
+				if d.err = d.object(next); d.err != nil {
+					return i, nil, atErr
+				}
+				i = d.i
+				break
+			}
 			if next.slot < 0 || c != '"' && c != '[' {
 				return i, next, atValue
 			}
@@ -595,9 +607,12 @@ func (d *decoder) object(node *trieNode) error {
 		var next *trieNode
 		var at int
 		i, next, at = d.skipKeys(node, i)
-		if at == atEnd {
+		switch at {
+		case atEnd:
 			d.i = i
 			return nil
+		case atErr:
+			return d.err
 		}
 		if at == atKey {
 			i = skipSpace(b, i)
