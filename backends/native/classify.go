@@ -50,11 +50,12 @@ func moveMask(m uint64) uint64 { return ((m >> 7) * 0x0102040810204080) >> 56 }
 // quotes and brackets in their final form: escaped quotes dropped, brackets
 // inside strings dropped, and one empty block after the line's, so that
 // the 64 bytes from any offset of the line are read from two blocks
-// without a check for the second (window). It reports whether the line holds a backslash,
-// that is, whether any string may need unescaping, and the offset of the
-// first backslash outside every string, or -1. Such a line is not JSON,
-// and the masks after that backslash are not to be trusted: it was taken
-// to escape the byte after it, which only holds inside a string.
+// without a check for the second (quotesFrom). It reports whether the
+// line holds a backslash, that is, whether any string may need
+// unescaping, and the offset of the first backslash outside every
+// string, or -1. Such a line is not JSON, and the masks after that
+// backslash are not to be trusted: it was taken to escape the byte after
+// it, which only holds inside a string.
 func indexLine(blk []block, line []byte) ([]block, bool, int) {
 	n := (len(line) + 63) / 64
 	if cap(blk) < n+1 {
@@ -63,18 +64,34 @@ func indexLine(blk []block, line []byte) ([]block, bool, int) {
 	blk = blk[:n+1]
 	blk[n] = block{}
 	full := len(line) / 64
-	classifyBlocks(blk[:full], line)
+	st := lineState{stray: -1}
+	indexBlocks(blk[:full], line, &st)
 	if full < n {
 		var tail [64]byte // zero bytes are none of the classes
 		copy(tail[:], line[full*64:])
-		classifyBlocks(blk[full:n], tail[:])
+		indexBlocks(blk[full:n], tail[:], &st)
 	}
-	var inStr, esc uint64
-	anyBS, stray := false, -1
-	for k := range blk[:n] {
-		c := &blk[k]
+	return blk, st.anyBS, st.stray
+}
+
+// lineState is what indexing carries from one block of a line to the
+// next. The assembly reads and writes it by offset: keep the field order.
+type lineState struct {
+	inStr uint64 // all ones when the next block starts inside a string
+	esc   uint64 // 1 when the next block's first byte is escaped
+	off   int    // the offset in the line of the next block
+	stray int    // the first backslash outside every string, or -1
+	anyBS bool   // a backslash was seen
+}
+
+// resolveBlocks turns the masks of dst, as classified, into their final
+// form (see indexLine), carrying st from the block before dst[0].
+func resolveBlocks(dst []block, st *lineState) {
+	inStr, esc := st.inStr, st.esc
+	for k := range dst {
+		c := &dst[k]
 		if c.bs != 0 || esc != 0 {
-			anyBS = true
+			st.anyBS = true
 			c.q &^= escapedBits(c.bs, &esc)
 		}
 		s := prefixXor(c.q) ^ inStr // bit set from an opening quote up to its closing one
@@ -83,11 +100,12 @@ func indexLine(blk []block, line []byte) ([]block, bool, int) {
 		c.cl &^= s
 		// Up to the first stray backslash the string mask is right, so
 		// that backslash is outside s wherever the line puts it.
-		if out := c.bs &^ s; out != 0 && stray < 0 {
-			stray = 64*k + bits.TrailingZeros64(out)
+		if out := c.bs &^ s; out != 0 && st.stray < 0 {
+			st.stray = st.off + 64*k + bits.TrailingZeros64(out)
 		}
 	}
-	return blk, anyBS, stray
+	st.inStr, st.esc = inStr, esc
+	st.off += 64 * len(dst)
 }
 
 // quotesFrom returns the unescaped quotes of the 64 bytes from k (bit n

@@ -77,13 +77,20 @@ loop:
 done:
 	RET
 
-// func classifyAVX2(dst []block, src []byte)
+// func indexAVX2(dst []block, src []byte, st *lineState)
 //
-// classifySSE2 with 32-byte compares: half the instructions per block.
-TEXT ·classifyAVX2(SB), NOSPLIT, $0-48
+// classifySSE2 with 32-byte compares, followed in the same loop by
+// resolveBlocks: escaped quotes dropped (only in blocks with a backslash
+// or after one), the string mask as the prefix XOR of the quotes (a
+// carry-less multiplication by all ones), brackets inside strings dropped,
+// the first backslash outside every string recorded. st carries the state
+// between blocks and calls; its fields are at the offsets of lineState:
+// inStr 0, esc 8, off 16, stray 24, anyBS 32.
+TEXT ·indexAVX2(SB), NOSPLIT, $8-56
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ src_base+24(FP), SI
+	MOVQ st+48(FP), DX
 	MOVQ $0x22, AX
 	MOVQ AX, X8
 	VPBROADCASTB X8, Y8
@@ -99,43 +106,109 @@ TEXT ·classifyAVX2(SB), NOSPLIT, $0-48
 	MOVQ $0x20, AX
 	MOVQ AX, X12
 	VPBROADCASTB X12, Y12
+	VPCMPEQB X13, X13, X13 // all ones, the multiplier of the prefix XOR
+	MOVQ 0(DX), R12        // inStr
+	MOVQ 8(DX), R13        // esc
 	TESTQ CX, CX
-	JZ avxdone
+	JZ ixdone
 
-avxloop:
+ixloop:
 	VMOVDQU 0(SI), Y0
 	VMOVDQU 32(SI), Y1
 
-#define CLASS(pat, off) \
+#define MASK(pat, reg) \
 	VPCMPEQB pat, Y0, Y2 \
 	VPMOVMSKB Y2, AX \
 	VPCMPEQB pat, Y1, Y3 \
 	VPMOVMSKB Y3, BX \
 	SHLQ $32, BX \
 	ORQ BX, AX \
-	MOVQ AX, off(DI)
+	MOVQ AX, reg
 
-	CLASS(Y8, 0)
-	CLASS(Y9, 8)
+	MASK(Y8, R8)  // quotes
+	MASK(Y9, R9)  // backslashes
 	VPOR Y12, Y0, Y0
 	VPOR Y12, Y1, Y1
-	CLASS(Y10, 16)
-	CLASS(Y11, 24)
+	MASK(Y10, R10) // '{' and '['
+	MASK(Y11, R11) // '}' and ']'
 
+	MOVQ R9, AX
+	ORQ R13, AX
+	JNZ ixesc
+
+ixstr:
+	VMOVQ R8, X0
+	VPCLMULQDQ $0x00, X13, X0, X0
+	VMOVQ X0, AX
+	XORQ R12, AX  // s: bit set from an opening quote up to its closing one
+	MOVQ AX, R12
+	SARQ $63, R12 // inStr of the next block
+	NOTQ AX
+	ANDQ AX, R10
+	ANDQ AX, R11
+	ANDQ R9, AX   // backslashes outside strings
+	JNZ ixstray
+
+ixstore:
+	MOVQ R8, 0(DI)
+	MOVQ R9, 8(DI)
+	MOVQ R10, 16(DI)
+	MOVQ R11, 24(DI)
 	ADDQ $64, SI
 	ADDQ $32, DI
 	DECQ CX
-	JNZ avxloop
+	JNZ ixloop
 
-avxdone:
+ixdone:
+	MOVQ R12, 0(DX)
+	MOVQ R13, 8(DX)
+	MOVQ dst_len+8(FP), AX
+	SHLQ $6, AX
+	ADDQ AX, 16(DX)
 	VZEROUPPER
 	RET
 
-// func hasAVX2() bool
+// escapedBits, with R9 the backslashes and R13 the carry: an odd run of
+// backslashes escapes the byte after it. The escaped quotes leave R8.
+ixesc:
+	MOVB $1, 32(DX)      // anyBS
+	MOVQ R13, BX
+	NOTQ BX
+	ANDQ R9, BX          // b: the backslashes, less an escaped first one
+	LEAQ (BX)(BX*1), AX
+	ORQ R13, AX          // follows: the bytes after a backslash
+	MOVQ AX, 0(SP)
+	NOTQ AX
+	ANDQ BX, AX
+	MOVQ $0xaaaaaaaaaaaaaaaa, R13
+	ANDQ R13, AX         // oddStarts: runs that start at an odd offset
+	MOVL $0, R13         // MOVL leaves the flags alone
+	ADDQ BX, AX          // seq, and the carry out of the block
+	ADCQ $0, R13         // esc of the next block
+	SHLQ $1, AX
+	MOVQ $0x5555555555555555, BX
+	XORQ BX, AX
+	ANDQ 0(SP), AX       // the escaped bytes
+	NOTQ AX
+	ANDQ AX, R8
+	JMP ixstr
+
+// The first backslash outside every string, when none was found before.
+ixstray:
+	CMPQ 24(DX), $-1
+	JNE ixstore
+	BSFQ AX, AX
+	ADDQ SI, AX
+	SUBQ src_base+24(FP), AX
+	ADDQ 16(DX), AX
+	MOVQ AX, 24(DX)
+	JMP ixstore
+
+// func hasAVX2CLMUL() bool
 //
-// CPUID says the CPU has AVX2, and XGETBV that the OS saves the YMM
-// registers.
-TEXT ·hasAVX2(SB), NOSPLIT, $0-1
+// CPUID says the CPU has AVX2 and PCLMULQDQ, and XGETBV that the OS saves
+// the YMM registers.
+TEXT ·hasAVX2CLMUL(SB), NOSPLIT, $0-1
 	XORL AX, AX
 	XORL CX, CX
 	CPUID
@@ -144,8 +217,8 @@ TEXT ·hasAVX2(SB), NOSPLIT, $0-1
 	MOVL $1, AX
 	XORL CX, CX
 	CPUID
-	ANDL $0x18000000, CX // OSXSAVE (bit 27) and AVX (bit 28)
-	CMPL CX, $0x18000000
+	ANDL $0x18000002, CX // PCLMULQDQ (bit 1), OSXSAVE (bit 27) and AVX (bit 28)
+	CMPL CX, $0x18000002
 	JNE no
 	XORL CX, CX
 	XGETBV
