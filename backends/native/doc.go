@@ -32,12 +32,14 @@
 // Elasticsearch indexes them. Each line is first classified 64 bytes at a
 // time (quotes, backslashes, brackets outside strings; SSE2 or AVX2 on
 // amd64), so that the end of a string or of an unread value is found by
-// counting bits rather than by reading bytes. Values nested inside fields
-// that no rule reads are skipped by bracket and string structure only, so a
-// syntax error deep
-// inside an unread object may go unreported. Strings point into the line, or into a reused
-// arena when they hold escapes; an event query allocates nothing per event
-// in steady state.
+// counting bits rather than by reading bytes. The members of an object
+// that no rule reads are passed by a loop without calls (skipKeys), which
+// takes the fields' plain strings on its way; object reads the rest in
+// full. Values nested inside fields that no rule reads are skipped by
+// bracket and string structure only, so a syntax error deep inside an
+// unread object may go unreported. Strings point into the line, or into a
+// reused arena when they hold escapes; an event query allocates nothing
+// per event in steady state.
 //
 // # Query predicates and script predicates
 //
