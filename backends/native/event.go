@@ -384,6 +384,11 @@ func (d *decoder) skipContainer(i int) (int, bool) {
 	sh := uint(i) & 63
 	op := d.blk[w].op >> sh << sh
 	cl := d.blk[w].cl >> sh << sh
+	// Most such values hold no container and end in their first block:
+	// then the first bracket after the opening one closes it.
+	if m := (op | cl) &^ (1 << sh); m&-m&cl != 0 {
+		return w<<6 + bits.TrailingZeros64(m) + 1, true
+	}
 	depth := 0
 	for {
 		if bits.OnesCount64(cl) < depth {
