@@ -74,6 +74,7 @@ func FuzzDecodeAgreesWithJSON(f *testing.F) {
 	}
 	paths := []string{"a", "a.b", "b.c", "ab.cd", "ab.cd.e.f", "abcdefgh", "abcdefghi", "long_key_name_here", "a.b.c", "", "e..f"}
 	x := extractor{root: buildTrie(paths), tsSlot: -1}
+	portable := extractor{root: x.root, tsSlot: -1, portable: true}
 	f.Fuzz(func(t *testing.T, line []byte) {
 		want, ok := refExtract(line, paths)
 		if !ok {
@@ -82,11 +83,12 @@ func FuzzDecodeAgreesWithJSON(f *testing.F) {
 		// Twice with one event: the second decode finds room in the
 		// values' slices, which the first had to grow (the decoder
 		// takes some values on a path of its own only when it need
-		// not grow them).
+		// not grow them). The third takes skipKeys' Go steps where
+		// passMembers is there.
 		ev := newEvent(len(paths), 0)
-		for pass := 1; pass <= 2; pass++ {
+		for pass, x := range []extractor{x, x, portable} {
 			if err := x.decode(ev, line); err != nil {
-				t.Fatalf("%s: pass %d: decode failed on valid JSON: %v", line, pass, err)
+				t.Fatalf("%s: pass %d: decode failed on valid JSON: %v", line, pass+1, err)
 			}
 			for s, p := range paths {
 				var got []string
@@ -99,7 +101,7 @@ func FuzzDecodeAgreesWithJSON(f *testing.F) {
 					}
 				}
 				if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", want[p]) {
-					t.Fatalf("%s: pass %d: field %s: got %q, want %q", line, pass, p, got, want[p])
+					t.Fatalf("%s: pass %d: field %s: got %q, want %q", line, pass+1, p, got, want[p])
 				}
 			}
 		}
@@ -210,20 +212,24 @@ func TestTrieLookup(t *testing.T) {
 
 // TestDecodeRejectsBadFieldValues: a malformed value of a field that a
 // rule reads is a syntax error, whichever path of the decoder reads it
-// (the second decode into one event finds room in the field's slice).
+// (the second decode into one event finds room in the field's slice;
+// skipKeys' Go steps and passMembers alike).
 func TestDecodeRejectsBadFieldValues(t *testing.T) {
-	x := extractor{root: buildTrie([]string{"a", "b.c"}), tsSlot: -1}
-	ev := newEvent(2, 0)
-	if err := x.decode(ev, []byte(`{"a":["v","w","x","y"],"b":{"c":"v"}}`)); err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range []string{
-		`{"a":["x",]}`, `{"a":["x" "y"]}`, `{"a":["x",}`, `{"a":["x"}`, `{"a":["x"],}`,
-		`{"a":"x" "y"}`, `{"a":"x",}`, `{"b":{"c":["x",]}}`, `{"b":{"c":"x",}}`, `{"a":[,"x"]}`,
-	} {
-		for pass := 1; pass <= 2; pass++ {
-			if err := x.decode(ev, []byte(line)); err == nil {
-				t.Errorf("%s: pass %d: decoded without an error", line, pass)
+	for _, portable := range []bool{false, true} {
+		x := extractor{root: buildTrie([]string{"a", "b.c"}), tsSlot: -1, portable: portable}
+		ev := newEvent(2, 0)
+		if err := x.decode(ev, []byte(`{"a":["v","w","x","y"],"b":{"c":"v"}}`)); err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range []string{
+			`{"a":["x",]}`, `{"a":["x" "y"]}`, `{"a":["x",}`, `{"a":["x"}`, `{"a":["x"],}`,
+			`{"a":"x" "y"}`, `{"a":"x",}`, `{"b":{"c":["x",]}}`, `{"b":{"c":"x",}}`, `{"a":[,"x"]}`,
+			`{"z":[{"y":1}}`, `{"z":{"y":[1,"a":"x"}`,
+		} {
+			for pass := 1; pass <= 2; pass++ {
+				if err := x.decode(ev, []byte(line)); err == nil {
+					t.Errorf("%s: portable %v, pass %d: decoded without an error", line, portable, pass)
+				}
 			}
 		}
 	}

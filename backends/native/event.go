@@ -266,6 +266,9 @@ func (ev *event) values(i int) []scalar {
 type extractor struct {
 	root   *trieNode
 	tsSlot int // slot of @timestamp, or -1
+	// portable: skipKeys' Go steps even where passMembers is there (for
+	// the tests that compare the two).
+	portable bool
 }
 
 // syntaxError is a JSON syntax error at a byte offset of the line.
@@ -290,7 +293,7 @@ func (x *extractor) decode(ev *event, line []byte) error {
 	}
 	blk, anyBS, stray := indexLine(ev.blk, line)
 	ev.blk = blk
-	d := decoder{b: line, ev: ev, blk: blk, bs: anyBS}
+	d := decoder{b: line, ev: ev, blk: blk, bs: anyBS, portable: x.portable}
 	if err := d.line(x.root); err != nil || stray >= 0 {
 		// A stray backslash may sit in a container that no rule reads,
 		// which the decoder skips by the masks alone; report it unless
@@ -340,6 +343,9 @@ type decoder struct {
 	blk []block // b's masks (indexLine)
 	bs  bool    // b holds a backslash: strings must be checked for escapes
 	err error   // the error that skipKeys returns atErr for
+	// portable makes skipKeys take its Go steps where passMembers is
+	// there (tests compare the two).
+	portable bool
 }
 
 // quoteAfter returns the index of the first unescaped '"' at or after j,
@@ -453,56 +459,66 @@ const (
 // every member of an event is passed here, and its loop calls nothing but
 // skipContainer: in Go a call spills the registers that the loop holds,
 // which had made the general loop in object cost about 210 instructions
-// per key.
+// per key. On amd64 the steps that pass unread members are passMembers,
+// in assembly; the Go steps serve elsewhere, and in tests.
 func (d *decoder) skipKeys(node *trieNode, i int) (int, *trieNode, int) {
 	b, blk, bs, ev := d.b, d.blk, d.bs, d.ev
 	if i+1 >= len(b) || b[i] != '"' {
 		return i, nil, atKey
 	}
 	for {
-		// b[i] is a key's opening quote, and not the line's last byte.
-		k := i + 1
-		q := quotesFrom(blk, k)
-		if q == 0 {
-			return i, nil, atKey
-		}
-		n := bits.TrailingZeros64(q) & 63 // the key's length (& 63: a shift by n needs no guard)
-		j := k + n
-		if bs && backslashesFrom(blk, k)&(1<<n-1) != 0 || j+2 >= len(b) || b[j+1] != ':' || b[j+2] <= ' ' {
-			return i, nil, atKey
-		}
-		i = j + 2
-		// A key whose first byte starts no child's name (b[k] is the
-		// closing quote for "") is neither a child nor a dotted path
-		// through one: most keys are passed on this test alone.
 		var next *trieNode
-		if node.first[b[k]] {
-			if k+8 > len(b) {
-				return k - 1, nil, atKey
+		if havePass && !d.portable {
+			// The same steps, up to a member that they do not pass, in
+			// assembly (passMembers).
+			var at int
+			if i, next, at = passMembers(b, blk, i, bs, node); at != atValue {
+				return i, nil, at
 			}
-			kw := binary.LittleEndian.Uint64(b[k : k+8])
-			if n < 8 {
-				kw &= 1<<(8*n) - 1
+		} else {
+			// b[i] is a key's opening quote, and not the line's last byte.
+			k := i + 1
+			q := quotesFrom(blk, k)
+			if q == 0 {
+				return i, nil, atKey
 			}
-			// node.lookup, without its call to memequal for keys over
-			// 16 bytes, which object looks up instead.
-			if e := &node.table[trieHash(kw, n, node.mul, node.shift)]; e.word == kw && e.n == n {
-				if n <= 8 || n <= 16 && e.tail == binary.LittleEndian.Uint64(b[j-8:j]) {
-					next = e.node
-				} else if n > 16 {
+			n := bits.TrailingZeros64(q) & 63 // the key's length (& 63: a shift by n needs no guard)
+			j := k + n
+			if bs && backslashesFrom(blk, k)&(1<<n-1) != 0 || j+2 >= len(b) || b[j+1] != ':' || b[j+2] <= ' ' {
+				return i, nil, atKey
+			}
+			i = j + 2
+			// A key whose first byte starts no child's name (b[k] is the
+			// closing quote for "") is neither a child nor a dotted path
+			// through one: most keys are passed on this test alone.
+			if node.first[b[k]] {
+				if k+8 > len(b) {
 					return k - 1, nil, atKey
 				}
-			}
-			if next == nil {
-				// Maybe a dotted path through a child (hasDot): object
-				// looks for it.
-				t := kw ^ (lo8 * '.') // the zero padding never reads as a '.'
-				if (t-lo8)&^t&hi8 != 0 || n > 16 {
-					return k - 1, nil, atKey
+				kw := binary.LittleEndian.Uint64(b[k : k+8])
+				if n < 8 {
+					kw &= 1<<(8*n) - 1
 				}
-				if n > 8 {
-					if t = binary.LittleEndian.Uint64(b[j-8:j]) ^ (lo8 * '.'); (t-lo8)&^t&hi8 != 0 {
+				// node.lookup, without its call to memequal for keys over
+				// 16 bytes, which object looks up instead.
+				if e := &node.table[trieHash(kw, n, node.mul, node.shift)]; e.word == kw && e.n == n {
+					if n <= 8 || n <= 16 && e.tail == binary.LittleEndian.Uint64(b[j-8:j]) {
+						next = e.node
+					} else if n > 16 {
 						return k - 1, nil, atKey
+					}
+				}
+				if next == nil {
+					// Maybe a dotted path through a child (hasDot): object
+					// looks for it.
+					t := kw ^ (lo8 * '.') // the zero padding never reads as a '.'
+					if (t-lo8)&^t&hi8 != 0 || n > 16 {
+						return k - 1, nil, atKey
+					}
+					if n > 8 {
+						if t = binary.LittleEndian.Uint64(b[j-8:j]) ^ (lo8 * '.'); (t-lo8)&^t&hi8 != 0 {
+							return k - 1, nil, atKey
+						}
 					}
 				}
 			}
