@@ -33,7 +33,8 @@
 // time (quotes, backslashes, brackets outside strings; SSE2 or AVX2 on
 // amd64), so that the end of a string or of an unread value is found by
 // counting bits rather than by reading bytes. The members of an object
-// that no rule reads are passed by a loop without calls (skipKeys), which
+// that no rule reads are passed by a loop without calls (skipKeys, whose
+// steps for unread members are in assembly on amd64: passMembers), which
 // takes the fields' plain strings on its way; object reads the rest in
 // full. Values nested inside fields that no rule reads are skipped by
 // bracket and string structure only, so a syntax error deep inside an
