@@ -68,7 +68,8 @@ func FuzzDecodeAgreesWithJSON(f *testing.F) {
 		`{"ab":{"cd":"\u00e9\"","cd.e":[{"f":"1"},{"f":2}]},"long_key_name_here":"v"}`,
 		`{"a":{"b":{"c":"deep"}},"x":[{"}":"]"}],"abcdefgh":"8","abcdefghi":9}`,
 		`{ "a" : [ "s p" , -1.5e3 ] , "b" : { } , "c" : [ ] }`,
-		`{"x":1,"":"root","e":{"":{"f":"y"},"g":2}}`, // empty names
+		`{"x":1,"":"root","e":{"":{"f":"y"},"g":2}}`,  // empty names
+		`{"a":true,"abcdefgh":false,"b":{"c":true }}`, // literals for fields
 	} {
 		f.Add([]byte(s))
 	}

@@ -539,6 +539,20 @@ func (d *decoder) skipKeys(node *trieNode, i int) (int, *trieNode, int) {
 				i = d.i
 				break
 			}
+			if (c == 't' || c == 'f') && next.slot >= 0 {
+				// true or false (process.interactive), followed by a
+				// delimiter, as value reads it.
+				lit, vals := "false", &ev.vals[next.slot]
+				if c == 't' {
+					lit = "true"
+				}
+				if end := i + len(lit); end < len(b) && string(b[i:end]) == lit && isDelim[b[end]] && len(*vals) < cap(*vals) {
+					*vals = (*vals)[:len(*vals)+1]
+					(*vals)[len(*vals)-1] = scalar{k: kBool, b: c == 't'}
+					i = end
+					break
+				}
+			}
 			if next.slot < 0 || c != '"' && c != '[' {
 				return i, next, atValue
 			}
