@@ -2,16 +2,13 @@
 
 package native
 
-// classifyBlocks is classifyBlocksGeneric in assembly (SSE2): the scan of
-// every byte of an event for quotes, backslashes and brackets is most of
-// the work of decoding, and 16 bytes per compare make it a small part.
-func classifyBlocks(dst []block, src []byte) { classifySSE2(dst, src) }
-
 // indexBlocks classifies src into dst and resolves the masks (indexLine).
-// Where the CPU has AVX2 and carry-less multiplication, one assembly loop
-// does both, with 32-byte compares and a prefix XOR in one instruction
-// (PCLMULQDQ by all ones), and the masks go to memory once. SSE2 is part
-// of amd64, and serves the other CPUs.
+// The scan of every byte of an event for quotes, backslashes and brackets
+// is in assembly, 16 or 32 bytes per compare. Where the CPU has AVX2 and
+// carry-less multiplication, one loop does both, with a prefix XOR in one
+// instruction (PCLMULQDQ by all ones), and the masks go to memory once.
+// SSE2 is part of amd64, and serves the other CPUs (classifySSE2, then
+// resolveBlocks).
 func indexBlocks(dst []block, src []byte, st *lineState) {
 	if useAVX2 {
 		indexAVX2(dst, src, st)
