@@ -150,20 +150,24 @@ func (n *trieNode) lookup(key []byte, kw uint64) *trieNode {
 // hasDot reports whether key, whose keyWord is kw, holds a '.': most keys
 // do not, and need no dotted lookup.
 func hasDot(key []byte, kw uint64) bool {
-	t := kw ^ (lo8 * '.') // the zero padding never reads as a '.'
-	if (t-lo8)&^t&hi8 != 0 {
-		return true
-	}
 	switch {
+	case dotIn(kw):
+		return true
 	case len(key) <= 8:
 		return false
 	case len(key) <= 16:
 		// The last 8 bytes (overlapping the first 8): no call for the
 		// common key lengths.
-		t = binary.LittleEndian.Uint64(key[len(key)-8:]) ^ (lo8 * '.')
-		return (t-lo8)&^t&hi8 != 0
+		return dotIn(binary.LittleEndian.Uint64(key[len(key)-8:]))
 	}
 	return bytes.IndexByte(key[8:], '.') >= 0
+}
+
+// dotIn reports whether one of the 8 bytes of w is a '.' (a keyWord's
+// zero padding is not).
+func dotIn(w uint64) bool {
+	t := w ^ (lo8 * '.')
+	return (t-lo8)&^t&hi8 != 0
 }
 
 // dotted finds the node that a dotted key ({"process.name": "nc"}) names
@@ -508,18 +512,10 @@ func (d *decoder) skipKeys(node *trieNode, i int) (int, *trieNode, int) {
 						return k - 1, nil, atKey
 					}
 				}
-				if next == nil {
-					// Maybe a dotted path through a child (hasDot): object
-					// looks for it.
-					t := kw ^ (lo8 * '.') // the zero padding never reads as a '.'
-					if (t-lo8)&^t&hi8 != 0 || n > 16 {
-						return k - 1, nil, atKey
-					}
-					if n > 8 {
-						if t = binary.LittleEndian.Uint64(b[j-8:j]) ^ (lo8 * '.'); (t-lo8)&^t&hi8 != 0 {
-							return k - 1, nil, atKey
-						}
-					}
+				// Maybe a dotted path through a child (hasDot, without
+				// its call): object looks for it.
+				if next == nil && (n > 16 || dotIn(kw) || n > 8 && dotIn(binary.LittleEndian.Uint64(b[j-8:j]))) {
+					return k - 1, nil, atKey
 				}
 			}
 		}
@@ -547,7 +543,7 @@ func (d *decoder) skipKeys(node *trieNode, i int) (int, *trieNode, int) {
 					lit = "true"
 				}
 				if end := i + len(lit); end < len(b) && string(b[i:end]) == lit && isDelim[b[end]] && len(*vals) < cap(*vals) {
-					*vals = (*vals)[:len(*vals)+1]
+					*vals = (*vals)[:len(*vals)+1] // not append: nothing here may call
 					(*vals)[len(*vals)-1] = scalar{k: kBool, b: c == 't'}
 					i = end
 					break
@@ -602,11 +598,7 @@ func (d *decoder) skipKeys(node *trieNode, i int) (int, *trieNode, int) {
 			}
 			i = end
 		default:
-			// A number, true, false or null: only its extent matters.
-			j := i
-			for j < len(b) && !isDelim[b[j]] {
-				j++
-			}
+			j := literalEnd(b, i)
 			if j == i {
 				return i, nil, atValue
 			}
@@ -710,6 +702,16 @@ func (d *decoder) object(node *trieNode) error {
 	}
 }
 
+// literalEnd returns the index past the number, true, false or null at
+// b[i] (i itself when there is none): only its extent matters to a value
+// that no rule reads, and it ends where a delimiter starts.
+func literalEnd(b []byte, i int) int {
+	for i < len(b) && !isDelim[b[i]] {
+		i++
+	}
+	return i
+}
+
 // noFields is the node of an object under which no rule reads anything.
 var noFields = &trieNode{table: noChildren, slot: -1}
 
@@ -743,12 +745,7 @@ func (d *decoder) member(next *trieNode, i int) (int, error) {
 		}
 		return end, nil
 	default:
-		// An unread number, true, false or null: only its extent
-		// matters. It ends where a delimiter starts.
-		j := i
-		for j < len(b) && !isDelim[b[j]] {
-			j++
-		}
+		j := literalEnd(b, i)
 		if j == i {
 			d.i = i
 			return 0, d.errf("expected a value")
